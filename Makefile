@@ -1,0 +1,50 @@
+# Xen dom0 interrupt series: build, boot and test harness.
+# Targets name what you want; each is a small script in scripts/.
+#
+#   make run       build the series, boot it as Xen dom0 and natively,
+#                  print the side-by-side interrupt table
+#   make check     the test suite (TAP, ends with "N passed, N failed")
+#   make tree      unpack the base kernel and apply patches/ as commits
+#   make export    write the tree's commits back to patches/
+#   make kernel    build bzImage (KCONFIG=xen, or native for XEN=n)
+#   make boot-SCENARIO   one boot: native-pc native-q35 xen-dom0-pc xen-dom0-q35
+#   make clean     remove build/ (the ccache stays)
+#
+# Variables: BASELINE=1 (the unpatched base, same config), LINUX_SRC=DIR or
+# tarball (your own 6.12.y tree as the base), BUILD=DIR (default build/).
+
+SHELL := /bin/bash
+S := scripts
+
+.PHONY: all run check deps tree export kernel initramfs xen clean
+all: run
+
+deps:
+	@$(S)/deps.sh
+
+tree: deps
+	@$(S)/tree.sh
+
+export:
+	@$(S)/export.sh
+
+kernel: tree
+	@$(S)/kernel.sh
+
+initramfs: deps
+	@$(S)/initramfs.sh
+
+xen: deps
+	@$(S)/xen.sh
+
+boot-%: kernel initramfs xen
+	@$(S)/boot.sh $*
+
+check:
+	@$(S)/check.sh
+
+run:
+	@$(S)/run.sh
+
+clean:
+	rm -rf build

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Boot one scenario under QEMU (TCG) with the guest agent and collect its
+# checks. Usage: boot.sh SCENARIO [EXTRA_KERNEL_ARGS...]
+#
+#   native-pc      the bzImage on bare (emulated) hardware, i440FX + PIIX IDE
+#   native-q35     the same on Q35 with AHCI
+#   xen-dom0-pc    Xen 4.17 with the same bzImage as PV dom0, i440FX
+#   xen-dom0-q35   the same on Q35
+#
+# Every scenario has a second UART, an e1000 (INTx, level) and a
+# virtio-net (MSI-X) joined by a QEMU hub, and a virtio-blk disk (MSI-X).
+# Writes $LOGS/SCENARIO/{console.log,checks,irqs}; exits non-zero if a
+# check failed. DOM0_ARGS / NATIVE_ARGS add kernel arguments (e.g.
+# DOM0_ARGS=pci=nomsi to see the MSI checks fail); RUN_NAME names the
+# log directory instead of SCENARIO.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+scn=${1:?usage: boot.sh SCENARIO}
+shift
+extra="$*"
+kcfg=${KCONFIG:-xen}
+kernel=$OUT/bzImage-$kcfg
+initrd=$BUILD/initramfs.cpio.gz
+timeout=${BOOT_TIMEOUT:-300}
+dir=$LOGS/${RUN_NAME:-$scn}
+[ -f "$kernel" ] || die "no kernel at $kernel; run 'make kernel' first"
+[ -f "$initrd" ] || die "no initramfs at $initrd"
+rm -rf "$dir"
+mkdir -p "$dir"
+
+case "$scn" in
+*-pc)  machine=pc;  disk=ide ;;
+*-q35) machine=q35; disk=ahci ;;
+*)     die "unknown scenario $scn" ;;
+esac
+expect="serial:$disk:e1000:virtio-net:virtio-blk:i8042:sci"
+kunit=$(sed -e 's/#.*//' -e '/^$/d' "$TOP/tests/kunit-suites" | paste -sd:)
+
+truncate -s 16M "$dir/disk0.img" "$dir/disk1.img"
+qemu=(qemu-system-x86_64 -machine "$machine" -cpu max,-smap -smp 2 -m 2048
+      -nodefaults -display none -monitor none -no-reboot
+      -serial "file:$dir/console.log" -serial "file:$dir/ttyS1.out")
+if [ "$machine" = pc ]; then
+	qemu+=(-drive "file=$dir/disk0.img,format=raw,if=ide,index=0")
+else
+	qemu+=(-drive "file=$dir/disk0.img,format=raw,if=none,id=d0"
+	       -device "ide-hd,drive=d0,bus=ide.0")
+fi
+qemu+=(-drive "file=$dir/disk1.img,format=raw,if=none,id=d1"
+       -device "virtio-blk-pci,drive=d1"
+       -netdev hubport,id=n0,hubid=0 -device e1000,netdev=n0
+       -netdev hubport,id=n1,hubid=0 -device virtio-net-pci,netdev=n1)
+
+agent="agent.expect=$expect agent.kunit=$kunit"
+case "$scn" in
+native-*)
+	qemu+=(-kernel "$kernel" -initrd "$initrd" -append
+	       "console=ttyS0 panic=-1 $agent agent.hyp=none ${NATIVE_ARGS:-} $extra")
+	;;
+xen-dom0-*)
+	xen=$XEN_DIR/xen
+	[ -f "$xen" ] || die "no Xen image at $xen; run scripts/xen.sh"
+	# QEMU's multiboot loader: modules are separated by commas, so the
+	# dom0 command line must not contain one.
+	dom0="console=hvc0 earlyprintk=xen panic=-1 $agent agent.hyp=dom0 ${DOM0_ARGS:-} $extra"
+	case "$dom0" in *,*) die "dom0 arguments must not contain a comma: $dom0" ;; esac
+	qemu+=(-kernel "$xen" -append
+	       "console=com1 com1=115200,8n1 dom0_mem=1024M,max:1024M dom0_max_vcpus=2 loglvl=all guest_loglvl=all noreboot=false"
+	       -initrd "$kernel $dom0,$initrd")
+	;;
+*)	die "unknown scenario $scn" ;;
+esac
+
+msg "boot: $scn (timeout ${timeout}s, log $dir/console.log)"
+start=$(date +%s)
+set +e
+timeout --kill-after=10 "$timeout" "${qemu[@]}" > "$dir/qemu.out" 2>&1
+rc=$?
+set -e
+secs=$(( $(date +%s) - start ))
+echo "$secs" > "$dir/seconds"
+
+# Under Xen, dom0's hvc0 lines arrive with \r\r\n endings.
+tr -d '\r' < "$dir/console.log" > "$dir/console.txt"
+checks=$dir/checks
+: > "$checks"
+grep -E '^AGENT (ok|FAIL) ' "$dir/console.txt" | sed 's/^AGENT //' >> "$checks" || true
+grep -E '^AGENT irq ' "$dir/console.txt" | sed 's/^AGENT irq //' > "$dir/irqs" || true
+if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+	echo "FAIL boot-finished timed out after ${timeout}s" >> "$checks"
+elif grep -q '^AGENT done ' "$dir/console.txt"; then
+	echo "ok boot-finished in ${secs}s, qemu exit $rc" >> "$checks"
+else
+	echo "FAIL boot-finished agent did not finish (qemu exit $rc; see $dir/console.txt)" >> "$checks"
+fi
+
+if [[ $scn == xen-* ]]; then
+	# Xen's own view: dom0 must not crash, and Xen must not complain about it.
+	bad=$(grep -E '^\(XEN\)' "$dir/console.txt" |
+	      grep -iE 'domain 0 crashed|d0v[0-9]+ .*(fault|crash)|Panic|BUG|WARN|dom0.*(fail|error)|Assertion' |
+	      head -5 || true)
+	if [ -n "$bad" ]; then
+		echo "FAIL xen-console $(echo "$bad" | paste -sd'|')" >> "$checks"
+	else
+		echo "ok xen-console no dom0 crash or Xen warning" >> "$checks"
+	fi
+fi
+grep -c '^ok ' "$checks" > /dev/null || true
+! grep -q '^FAIL' "$checks"

@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# make check: the test suite. Prints TAP and ends with "N passed, N failed".
+#   1. the series applies to the base with no fuzz and no offsets
+#   2. every patch is checkpatch.pl --strict clean
+#   3. Kconfig: Xen turns no native option off (QEMU and Debian configs)
+#   4. the kernel builds, with no warnings
+#   5. the boot scenarios pass every guest-agent check
+#   6. the KUnit suites built in pass, natively and as dom0 (reported by
+#      the agent as kunit-* checks of each scenario)
+#   and a self-test: dom0 booted with pci=nomsi must fail its MSI checks.
+# BASELINE=1 runs the same on the unpatched base tree.
+# SCENARIOS="..." limits the boots; SELFTEST=0 skips the self-test.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+SCENARIOS=${SCENARIOS:-native-pc native-q35 xen-dom0-pc xen-dom0-q35}
+SELFTEST=${SELFTEST:-1}
+clog=$LOGS/check
+mkdir -p "$clog"
+npass=0 nfail=0 n=0
+t0=$(date +%s)
+
+report() {	# report ok|fail NAME [DETAIL]
+	n=$((n + 1))
+	if [ "$1" = ok ]; then
+		npass=$((npass + 1))
+		echo "ok $n - $2${3:+ # $3}"
+	else
+		nfail=$((nfail + 1))
+		echo "not ok $n - $2${3:+ # $3}"
+	fi
+}
+
+# Run a step whose output goes to a log; report it as one test.
+step() {	# step NAME LOG CMD...
+	local name=$1 log=$2 out
+	shift 2
+	if "$@" > "$log" 2>&1; then
+		report ok "$name" "$(tail -1 "$log")"
+	else
+		report fail "$name" "see $log"
+		sed 's/^/#   /' "$log" | tail -15
+		return 1
+	fi
+}
+
+fatal() {
+	echo "# $*"
+	echo "Bail out! $*"
+	echo "$npass passed, $((nfail + 1)) failed"
+	exit 1
+}
+
+echo "TAP version 13"
+echo "# variant: $VARIANT ($SRC)"
+"$TOP/scripts/deps.sh" > "$clog/deps.log" 2>&1 || fatal "installing packages failed; see $clog/deps.log"
+"$TOP/scripts/tree.sh" > "$clog/tree.log" 2>&1 || fatal "make tree failed; see $clog/tree.log"
+grep -i warning "$clog/tree.log" | sed 's/^/# /'
+
+# 1 and 2: the series itself.
+if [ "$VARIANT" = series ]; then
+	step "series applies to base without fuzz or offsets" "$clog/apply.log" \
+		"$TOP/scripts/apply-check.sh"
+	step "checkpatch --strict" "$clog/checkpatch.log" "$TOP/scripts/checkpatch.sh"
+fi
+
+# 3: R10.
+for cfg in qemu debian; do
+	step "kconfig ($cfg config): Xen turns no native option off" \
+		"$clog/kconfig-$cfg.log" "$TOP/scripts/kconfig-check.sh" "$cfg"
+done
+
+# 4: the build.
+echo "# building the kernel (log: $LOGS/build-xen.log)"
+if ! step "kernel builds (qemu + xen-dom0 config)" "$clog/kernel.log" \
+	env KCONFIG=xen "$TOP/scripts/kernel.sh"; then
+	fatal "no kernel, nothing to boot"
+fi
+known=$TOP/tests/known-warnings
+if [ -s "$OUT/warnings-xen.txt" ]; then
+	new=$(grep -v -F -f <(sed -e '/^#/d' -e '/^$/d' "$known" 2>/dev/null || true) \
+		"$OUT/warnings-xen.txt" || true)
+else
+	new=
+fi
+if [ -z "$new" ]; then
+	report ok "kernel build has no new warnings"
+else
+	report fail "kernel build has no new warnings" "$(echo "$new" | wc -l) new"
+	echo "$new" | sed 's/^/#   /' | head -20
+fi
+
+"$TOP/scripts/xen.sh" > "$clog/xen.log" 2>&1 || fatal "getting Xen failed; see $clog/xen.log"
+"$TOP/scripts/initramfs.sh" > "$clog/initramfs.log" 2>&1 ||
+	fatal "building the initramfs failed; see $clog/initramfs.log"
+
+# 5 and 6: the boots, every agent check a test.
+for scn in $SCENARIOS; do
+	echo "# boot $scn"
+	"$TOP/scripts/boot.sh" "$scn" > "$clog/boot-$scn.log" 2>&1
+	while read -r res name detail; do
+		if [ "$res" = ok ]; then
+			report ok "$scn: $name" "$detail"
+		else
+			report fail "$scn: $name" "$detail"
+		fi
+	done < "$LOGS/$scn/checks"
+	grep -q . "$LOGS/$scn/checks" 2>/dev/null ||
+		report fail "$scn: boot" "no checks; see $clog/boot-$scn.log"
+	grep -q '^ok kunit-' "$LOGS/$scn/checks" ||
+		report fail "$scn: KUnit suites reported" "none found in the kernel log"
+done
+
+# Self-test: the checks must be able to fail. Without MSI, dom0's AHCI and
+# virtio devices fall back to INTx and their irq-kind checks must say so.
+if [ "$SELFTEST" = 1 ]; then
+	echo "# self-test: xen-dom0-q35 with pci=nomsi"
+	RUN_NAME=selftest-nomsi DOM0_ARGS=pci=nomsi \
+		"$TOP/scripts/boot.sh" xen-dom0-q35 > "$clog/selftest.log" 2>&1
+	c=$LOGS/selftest-nomsi/checks
+	want="FAIL ahci-irq-kind|FAIL virtio-blk-irq-kind|FAIL virtio-net-irq-kind"
+	got=$(grep -cE "^($want) " "$c" 2>/dev/null)
+	if [ "$got" = 3 ] && grep -q '^ok boot-finished' "$c"; then
+		report ok "self-test: pci=nomsi fails the three MSI checks in dom0"
+	else
+		report fail "self-test: pci=nomsi fails the three MSI checks in dom0" \
+			"$got of 3 failed; see $c"
+	fi
+fi
+
+echo "1..$n"
+echo "# $(( $(date +%s) - t0 ))s"
+echo "$npass passed, $nfail failed"
+[ "$nfail" = 0 ]

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Check 2: every patch passes scripts/checkpatch.pl --strict. Exceptions
+# are listed in tests/checkpatch-allow as "PATCH-FILE TYPE reason...", and
+# an entry without a reason is an error.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+allow=$TOP/tests/checkpatch-allow
+cp=$TREE/scripts/checkpatch.pl
+[ -x "$cp" ] || [ -f "$cp" ] || die "no checkpatch.pl in $TREE"
+n=0 bad=0
+while read -r p; do
+	name=$(basename "$p")
+	ignore=
+	if [ -f "$allow" ]; then
+		while read -r file type reason; do
+			[ "$file" = "$name" ] || continue
+			[ -n "$reason" ] || { echo "$allow: $file $type has no reason"; bad=1; }
+			ignore=${ignore:+$ignore,}$type
+		done < <(sed -e '/^#/d' -e '/^[[:space:]]*$/d' "$allow")
+	fi
+	if ! out=$(cd "$TREE" && perl "$cp" --strict --no-summary --quiet \
+			--show-types ${ignore:+--ignore "$ignore"} "$p" 2>&1); then
+		echo "$name:"
+		echo "$out" | sed 's/^/    /'
+		bad=1
+	fi
+	n=$((n + 1))
+done < <(series_patches)
+[ "$bad" = 0 ] || exit 1
+echo "$n patches checkpatch --strict clean"

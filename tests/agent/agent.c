@@ -1,0 +1,1030 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Guest agent: runs as /init in the test initramfs, drives interrupts on
+ * every device the scenario expects, checks the results and powers off.
+ *
+ * Kernel command line (set by scripts/boot.sh):
+ *   agent.expect=DEV[:DEV...]  devices that must be present and interrupt:
+ *                              serial ide ahci e1000 virtio-net virtio-blk
+ *                              i8042 sci
+ *   agent.hyp=none|dom0        what /sys/hypervisor must say
+ *   agent.kunit=SUITE[:...]    KUnit suites that must have run and passed
+ *
+ * Output, one line per check, for scripts/boot.sh to collect:
+ *   AGENT ok NAME detail          a check that passed
+ *   AGENT FAIL NAME detail        a check that failed
+ *   AGENT irq DEV key=value...    what a device's interrupts looked like
+ *   AGENT done PASSED FAILED      the last line
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/input.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <netinet/ip_icmp.h>
+#include <poll.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/klog.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+
+#define MAX_IRQS	16
+#define DISK_BYTES	(1 << 20)
+#define DISK_CHUNK	(64 << 10)
+#define PINGS		32
+
+static int passed, failed;
+static char cmdline[4096];
+
+/* Where a device's interrupts are and what kind they must be. */
+enum irq_kind { KIND_EDGE, KIND_LEVEL, KIND_MSI, KIND_MSIX };
+static const char *const kind_names[] = { "edge", "level", "msi", "msix" };
+
+struct irqset {
+	int n;
+	int irq[MAX_IRQS];
+};
+
+static void result(bool ok, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("AGENT %s %s ", ok ? "ok" : "FAIL", name);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+	if (ok)
+		passed++;
+	else
+		failed++;
+}
+
+static int read_file(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	buf[0] = '\0';
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		buf[--n] = '\0';
+	return 0;
+}
+
+/* Value of "key=" on the kernel command line, or NULL. */
+static const char *param(const char *key, char *buf, size_t len)
+{
+	size_t klen = strlen(key);
+	const char *p = cmdline;
+
+	while ((p = strstr(p, key))) {
+		if ((p == cmdline || p[-1] == ' ') && p[klen] == '=') {
+			size_t n = strcspn(p + klen + 1, " \n");
+
+			if (n >= len)
+				n = len - 1;
+			memcpy(buf, p + klen + 1, n);
+			buf[n] = '\0';
+			return buf;
+		}
+		p += klen;
+	}
+	return NULL;
+}
+
+/* Is @word in the ':'-separated @list? */
+static bool in_list(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+	const char *p = list;
+
+	while (p && *p) {
+		if (!strncmp(p, word, n) && (p[n] == ':' || p[n] == '\0'))
+			return true;
+		p = strchr(p, ':');
+		if (p)
+			p++;
+	}
+	return false;
+}
+
+/* ---- /proc/interrupts and /sys/kernel/irq ---- */
+
+/* Total count of @irq over all CPUs, or -1 if it has no line. */
+static long irq_count(int irq)
+{
+	FILE *f = fopen("/proc/interrupts", "re");
+	char line[1024];
+	long total = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		char *p = line, *end;
+		long v;
+
+		while (*p == ' ')
+			p++;
+		if (strtol(p, &end, 10) != irq || *end != ':' || end == p)
+			continue;
+		total = 0;
+		p = end + 1;
+		for (;;) {
+			v = strtol(p, &end, 10);
+			if (end == p)
+				break;
+			total += v;
+			p = end;
+		}
+		break;
+	}
+	fclose(f);
+	return total;
+}
+
+static long irqset_count(const struct irqset *s)
+{
+	long total = 0, c;
+	int i;
+
+	for (i = 0; i < s->n; i++) {
+		c = irq_count(s->irq[i]);
+		if (c > 0)
+			total += c;
+	}
+	return total;
+}
+
+static void irqset_add(struct irqset *s, int irq)
+{
+	int i;
+
+	for (i = 0; i < s->n; i++)
+		if (s->irq[i] == irq)
+			return;
+	if (s->n < MAX_IRQS)
+		s->irq[s->n++] = irq;
+}
+
+/* The IRQs whose action list contains @action (as /proc/interrupts shows). */
+static void irqs_by_action(struct irqset *s, const char *action)
+{
+	DIR *d = opendir("/sys/kernel/irq");
+	struct dirent *e;
+	char path[300], buf[512], *tok, *save;
+
+	s->n = 0;
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/sys/kernel/irq/%s/actions", e->d_name);
+		if (read_file(path, buf, sizeof(buf)))
+			continue;
+		for (tok = strtok_r(buf, ",", &save); tok;
+		     tok = strtok_r(NULL, ",", &save))
+			if (!strcmp(tok, action))
+				irqset_add(s, atoi(e->d_name));
+	}
+	closedir(d);
+}
+
+static void irq_attr(int irq, const char *attr, char *buf, size_t len)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/kernel/irq/%d/%s", irq, attr);
+	if (read_file(path, buf, len))
+		snprintf(buf, len, "?");
+}
+
+/*
+ * Does @irq look like @kind? Natively: IO-APIC with the right trigger, or
+ * a PCI-MSI domain. As Xen dom0: the xen-pirq chip with the pirq kind as
+ * its flow name.
+ */
+static bool irq_is_kind(int irq, enum irq_kind kind, bool xen, char *why,
+			size_t len)
+{
+	char chip[64], name[64], type[32];
+	bool ok;
+
+	irq_attr(irq, "chip_name", chip, sizeof(chip));
+	irq_attr(irq, "name", name, sizeof(name));
+	irq_attr(irq, "type", type, sizeof(type));
+	snprintf(why, len, "irq=%d chip=%s name=%s type=%s", irq, chip, name,
+		 type);
+
+	if (xen) {
+		static const char *const xen_names[] = {
+			"ioapic-edge", "ioapic-level", "msi", "msi-x"
+		};
+		return !strcmp(chip, "xen-pirq") &&
+		       !strcmp(name, xen_names[kind]);
+	}
+	switch (kind) {
+	case KIND_EDGE:
+	case KIND_LEVEL:
+		ok = !strcmp(chip, "IO-APIC") &&
+		     !strcmp(type, kind == KIND_EDGE ? "edge" : "level");
+		break;
+	case KIND_MSI:
+		ok = !strncmp(chip, "PCI-MSI", 7) && strncmp(chip, "PCI-MSIX", 8);
+		break;
+	default:
+		ok = !strncmp(chip, "PCI-MSIX", 8) ||
+		     (!strncmp(chip, "PCI-MSI", 7) && !strcmp(type, "edge"));
+		break;
+	}
+	return ok;
+}
+
+/* ---- devices in sysfs ---- */
+
+/*
+ * The sysfs path of the first device bound to @driver on @bus, resolved
+ * (/sys/devices/...). Returns false if there is none.
+ */
+static bool dev_by_driver(const char *bus, const char *driver, char *out,
+			  size_t len)
+{
+	char path[PATH_MAX], *real;
+	struct dirent *e;
+	bool found = false;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/sys/bus/%s/drivers/%s", bus, driver);
+	d = opendir(path);
+	if (!d)
+		return false;
+	while (!found && (e = readdir(d))) {
+		if (e->d_type != DT_LNK || !strcmp(e->d_name, "module"))
+			continue;
+		snprintf(path, sizeof(path), "/sys/bus/%s/drivers/%s/%s", bus,
+			 driver, e->d_name);
+		real = realpath(path, NULL);
+		if (!real)
+			continue;
+		snprintf(out, len, "%s", real);
+		free(real);
+		found = true;
+	}
+	closedir(d);
+	return found;
+}
+
+/* The interrupts of the PCI device at @pci: its MSI(-X) vectors, or INTx. */
+static void pci_irqs(const char *pci, struct irqset *s, enum irq_kind *kind)
+{
+	char path[PATH_MAX], buf[32];
+	struct dirent *e;
+	DIR *d;
+
+	s->n = 0;
+	snprintf(path, sizeof(path), "%s/msi_irqs", pci);
+	d = opendir(path);
+	if (d) {
+		while ((e = readdir(d))) {
+			if (e->d_name[0] == '.')
+				continue;
+			snprintf(path, sizeof(path), "%s/msi_irqs/%s", pci,
+				 e->d_name);
+			read_file(path, buf, sizeof(buf));
+			*kind = strcmp(buf, "msix") ? KIND_MSI : KIND_MSIX;
+			irqset_add(s, atoi(e->d_name));
+		}
+		closedir(d);
+	}
+	if (s->n)
+		return;
+	snprintf(path, sizeof(path), "%s/irq", pci);
+	if (!read_file(path, buf, sizeof(buf)) && atoi(buf) > 0) {
+		irqset_add(s, atoi(buf));
+		*kind = KIND_LEVEL;
+	}
+}
+
+/* The first entry of directory @dir (an interface or disk name). */
+static bool first_entry(const char *dir, char *out, size_t len)
+{
+	struct dirent *e;
+	bool found = false;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return false;
+	while (!found && (e = readdir(d)))
+		if (e->d_name[0] != '.') {
+			snprintf(out, len, "%s", e->d_name);
+			found = true;
+		}
+	closedir(d);
+	return found;
+}
+
+/* The block device (sda, vda...) below sysfs device @dev. */
+static bool disk_below(const char *dev, char *out, size_t len)
+{
+	char path[PATH_MAX], *real;
+	struct dirent *e;
+	bool found = false;
+	DIR *d = opendir("/sys/block");
+	size_t n = strlen(dev);
+
+	if (!d)
+		return false;
+	while (!found && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/sys/block/%s", e->d_name);
+		real = realpath(path, NULL);
+		if (real && !strncmp(real, dev, n) && real[n] == '/') {
+			snprintf(out, len, "%s", e->d_name);
+			found = true;
+		}
+		free(real);
+	}
+	closedir(d);
+	return found;
+}
+
+/* ---- what a device is and how to find it ---- */
+
+struct device {
+	const char *name;	/* as in agent.expect */
+	const char *bus;	/* bus and driver that find it in sysfs */
+	const char *driver;
+	const char *action;	/* legacy IRQs: found by their action name */
+	enum irq_kind kind;	/* what its interrupts must be (INTx: level) */
+	bool counts;		/* the workload must make it interrupt */
+	bool disk;		/* it has a disk to write and read back */
+	/* found at run time */
+	char sysfs[PATH_MAX];
+	struct irqset irqs;
+	long before;
+};
+
+static struct device devices[] = {
+	{ .name = "serial", .action = "ttyS1", .kind = KIND_EDGE,
+	  .counts = true },
+	{ .name = "ide", .bus = "pci", .driver = "ata_piix",
+	  .action = "ata_piix", .kind = KIND_EDGE, .counts = true,
+	  .disk = true },
+	{ .name = "ahci", .bus = "pci", .driver = "ahci", .kind = KIND_MSI,
+	  .counts = true, .disk = true },
+	{ .name = "e1000", .bus = "pci", .driver = "e1000",
+	  .kind = KIND_LEVEL, .counts = true },
+	{ .name = "virtio-net", .bus = "virtio", .driver = "virtio_net",
+	  .kind = KIND_MSIX, .counts = true },
+	{ .name = "virtio-blk", .bus = "virtio", .driver = "virtio_blk",
+	  .kind = KIND_MSIX, .counts = true, .disk = true },
+	{ .name = "i8042", .action = "i8042", .kind = KIND_EDGE,
+	  .counts = true },
+	{ .name = "sci", .action = "acpi", .kind = KIND_LEVEL },
+};
+#define NDEV (sizeof(devices) / sizeof(devices[0]))
+
+static struct device *device(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NDEV; i++)
+		if (!strcmp(devices[i].name, name))
+			return &devices[i];
+	return NULL;
+}
+
+/* The PCI function a device sits on (virtio devices hang below one). */
+static void pci_of(const struct device *d, char *out, size_t len)
+{
+	snprintf(out, len, "%s", d->sysfs);
+	if (!strcmp(d->bus, "virtio")) {
+		char *slash = strrchr(out, '/');
+
+		if (slash)
+			*slash = '\0';
+	}
+}
+
+static bool find_device(struct device *d)
+{
+	char pci[PATH_MAX];
+	enum irq_kind kind = d->kind;
+
+	d->irqs.n = 0;
+	if (d->bus &&
+	    !dev_by_driver(d->bus, d->driver, d->sysfs, sizeof(d->sysfs)))
+		return false;
+	if (d->action) {
+		/* Legacy IRQs: requested when the device is opened or probed. */
+		irqs_by_action(&d->irqs, d->action);
+	} else {
+		pci_of(d, pci, sizeof(pci));
+		pci_irqs(pci, &d->irqs, &kind);
+	}
+	return d->irqs.n > 0;
+}
+
+/*
+ * Check a device's interrupts: the kind it must have, and (if @counts)
+ * that the workload since d->before made them count. Prints the table line.
+ */
+static void check_irqs(struct device *d, bool xen)
+{
+	char why[256] = "", name[64];
+	bool kind_ok = d->irqs.n > 0;
+	long delta;
+	int i;
+
+	for (i = 0; i < d->irqs.n; i++) {
+		char one[256];
+
+		if (!irq_is_kind(d->irqs.irq[i], d->kind, xen, one, sizeof(one)))
+			kind_ok = false;
+		if (i == 0)
+			snprintf(why, sizeof(why), "%s", one);
+	}
+	delta = irqset_count(&d->irqs) - d->before;
+	printf("AGENT irq %s %s irqs=%d count=%ld\n", d->name, why, d->irqs.n,
+	       delta);
+	snprintf(name, sizeof(name), "%s-irq-kind", d->name);
+	result(kind_ok, name, "want %s%s: %s", xen ? "xen " : "",
+	       kind_names[d->kind], d->irqs.n ? why : "no irq");
+	if (d->counts) {
+		snprintf(name, sizeof(name), "%s-irq-count", d->name);
+		result(delta > 0, name, "%ld interrupts during the workload",
+		       delta);
+	}
+}
+
+/* ---- workloads ---- */
+
+static void serial_workload(bool xen)
+{
+	struct device *d = device("serial");
+	struct termios t;
+	char buf[4096];
+	int fd, i;
+
+	fd = open("/dev/ttyS1", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0) {
+		result(false, "serial-open", "/dev/ttyS1: %s", strerror(errno));
+		return;
+	}
+	if (!tcgetattr(fd, &t)) {
+		cfmakeraw(&t);
+		cfsetspeed(&t, B115200);
+		tcsetattr(fd, TCSANOW, &t);
+	}
+	/* The IRQ is requested on open: look it up now, hold the tty open. */
+	if (!find_device(d)) {
+		result(false, "serial-irq", "no IRQ with action ttyS1");
+		close(fd);
+		return;
+	}
+	d->before = irqset_count(&d->irqs);
+	memset(buf, 'U', sizeof(buf));
+	for (i = 0; i < 4; i++)
+		if (write(fd, buf, sizeof(buf)) != sizeof(buf))
+			break;
+	tcdrain(fd);
+	result(i == 4, "serial-write", "%d bytes to ttyS1", i * (int)sizeof(buf));
+	check_irqs(d, xen);
+	close(fd);
+}
+
+static uint64_t fnv1a(const unsigned char *p, size_t n, uint64_t h)
+{
+	while (n--)
+		h = (h ^ *p++) * 0x100000001b3ULL;
+	return h;
+}
+
+/* Write a pattern to the start of the disk, read it back, compare. */
+static void disk_workload(struct device *d)
+{
+	char disk[64], path[96], name[64];
+	uint64_t wsum = 0xcbf29ce484222325ULL, rsum = wsum;
+	unsigned char *buf;
+	ssize_t n;
+	int fd, i, off;
+	bool ok = true;
+
+	snprintf(name, sizeof(name), "%s-disk", d->name);
+	if (!disk_below(d->sysfs, disk, sizeof(disk))) {
+		result(false, name, "no block device below %s", d->sysfs);
+		return;
+	}
+	snprintf(path, sizeof(path), "/dev/%s", disk);
+	fd = open(path, O_RDWR | O_DIRECT | O_SYNC | O_CLOEXEC);
+	if (fd < 0) {
+		result(false, name, "%s: %s", path, strerror(errno));
+		return;
+	}
+	if (posix_memalign((void **)&buf, 4096, DISK_CHUNK)) {
+		close(fd);
+		result(false, name, "out of memory");
+		return;
+	}
+	for (off = 0; ok && off < DISK_BYTES; off += DISK_CHUNK) {
+		for (i = 0; i < DISK_CHUNK; i++)
+			buf[i] = (unsigned char)((off + i) * 2654435761u >> 13);
+		wsum = fnv1a(buf, DISK_CHUNK, wsum);
+		n = pwrite(fd, buf, DISK_CHUNK, off);
+		ok = n == DISK_CHUNK;
+	}
+	if (ok)
+		ok = !fsync(fd);
+	/* O_DIRECT: the reads come from the device, not the page cache. */
+	for (off = 0; ok && off < DISK_BYTES; off += DISK_CHUNK) {
+		n = pread(fd, buf, DISK_CHUNK, off);
+		ok = n == DISK_CHUNK;
+		rsum = fnv1a(buf, DISK_CHUNK, rsum);
+	}
+	free(buf);
+	close(fd);
+	result(ok && wsum == rsum, name,
+	       "%s: wrote %d KiB sum %016llx, read back sum %016llx%s", path,
+	       DISK_BYTES >> 10, (unsigned long long)wsum,
+	       (unsigned long long)rsum, ok ? "" : " (I/O error)");
+}
+
+/* ---- network: e1000 in this namespace, virtio-net in another ---- */
+
+#define ADDR_E1000	"169.254.10.1"
+#define ADDR_VIRTIO	"169.254.10.2"
+
+/* Move interface @ifname into the network namespace @nsfd (rtnetlink). */
+static int netlink_move(const char *ifname, int nsfd)
+{
+	struct {
+		struct nlmsghdr nh;
+		struct ifinfomsg ifi;
+		struct rtattr rta;
+		uint32_t fd;
+	} req = {
+		.nh.nlmsg_len = sizeof(req),
+		.nh.nlmsg_type = RTM_NEWLINK,
+		.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK,
+		.ifi.ifi_family = AF_UNSPEC,
+		.rta.rta_type = IFLA_NET_NS_FD,
+		.rta.rta_len = RTA_LENGTH(sizeof(uint32_t)),
+	};
+	char ack[512];
+	struct nlmsgerr *err;
+	ssize_t n;
+	int sk;
+
+	req.ifi.ifi_index = (int)if_nametoindex(ifname);
+	req.fd = (uint32_t)nsfd;
+	if (!req.ifi.ifi_index)
+		return -ENODEV;
+	sk = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (sk < 0)
+		return -errno;
+	if (send(sk, &req, sizeof(req), 0) < 0) {
+		close(sk);
+		return -errno;
+	}
+	n = recv(sk, ack, sizeof(ack), 0);
+	close(sk);
+	if (n < (ssize_t)(NLMSG_HDRLEN + sizeof(*err)))
+		return -EIO;
+	err = NLMSG_DATA((struct nlmsghdr *)ack);
+	return err->error;
+}
+
+/* Give @ifname address @addr/24 and bring it up (and lo with it). */
+static int if_config(const char *ifname, const char *addr)
+{
+	struct sockaddr_in *sin;
+	struct ifreq ifr;
+	int sk, ret = 0;
+
+	sk = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (sk < 0)
+		return -errno;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", ifname);
+	sin = (struct sockaddr_in *)&ifr.ifr_addr;
+	sin->sin_family = AF_INET;
+	inet_pton(AF_INET, addr, &sin->sin_addr);
+	if (ioctl(sk, SIOCSIFADDR, &ifr))
+		ret = -errno;
+	inet_pton(AF_INET, "255.255.255.0", &sin->sin_addr);
+	if (!ret && ioctl(sk, SIOCSIFNETMASK, &ifr))
+		ret = -errno;
+	if (!ret && ioctl(sk, SIOCGIFFLAGS, &ifr))
+		ret = -errno;
+	ifr.ifr_flags |= IFF_UP;
+	if (!ret && ioctl(sk, SIOCSIFFLAGS, &ifr))
+		ret = -errno;
+	close(sk);
+	return ret;
+}
+
+static uint16_t icmp_csum(const void *data, size_t len)
+{
+	const uint16_t *p = data;
+	uint32_t sum = 0;
+
+	for (; len > 1; len -= 2)
+		sum += *p++;
+	if (len)
+		sum += *(const uint8_t *)p;
+	sum = (sum >> 16) + (sum & 0xffff);
+	sum += sum >> 16;
+	return (uint16_t)~sum;
+}
+
+/* Ping @addr until @want replies came back or too many were lost. */
+static int ping(const char *addr, int want, int *sent)
+{
+	struct sockaddr_in dst = { .sin_family = AF_INET };
+	int sk, got = 0, seq;
+
+	*sent = 0;
+	inet_pton(AF_INET, addr, &dst.sin_addr);
+	sk = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMP);
+	if (sk < 0)
+		return -errno;
+	for (seq = 0; got < want && seq < want * 4; seq++) {
+		struct icmphdr req = {
+			.type = ICMP_ECHO,
+			.un.echo.id = htons(0x4147),
+			.un.echo.sequence = htons((uint16_t)seq),
+		};
+		struct pollfd pfd = { .fd = sk, .events = POLLIN };
+		unsigned char buf[256];
+
+		req.checksum = icmp_csum(&req, sizeof(req));
+		if (sendto(sk, &req, sizeof(req), 0, (struct sockaddr *)&dst,
+			   sizeof(dst)) < 0) {
+			usleep(200000);	/* link not up yet */
+			continue;
+		}
+		(*sent)++;
+		while (poll(&pfd, 1, 500) > 0) {
+			ssize_t n = recv(sk, buf, sizeof(buf), 0);
+			struct icmphdr *rep;
+			size_t ihl;
+
+			if (n < 20)
+				break;
+			ihl = (buf[0] & 0xf) * 4u;
+			if ((size_t)n < ihl + sizeof(*rep))
+				continue;
+			rep = (struct icmphdr *)(buf + ihl);
+			if (rep->type == ICMP_ECHOREPLY &&
+			    rep->un.echo.id == req.un.echo.id &&
+			    rep->un.echo.sequence == req.un.echo.sequence) {
+				got++;
+				break;
+			}
+		}
+	}
+	close(sk);
+	return got;
+}
+
+static void net_workload(bool xen)
+{
+	struct device *e = device("e1000"), *v = device("virtio-net");
+	char dir[PATH_MAX], eif[IFNAMSIZ], vif[IFNAMSIZ];
+	int home, ns, ret, got, sent;
+
+	snprintf(dir, sizeof(dir), "%s/net", e->sysfs);
+	if (!first_entry(dir, eif, sizeof(eif))) {
+		result(false, "net-setup", "no interface below %s", dir);
+		return;
+	}
+	snprintf(dir, sizeof(dir), "%s/net", v->sysfs);
+	if (!first_entry(dir, vif, sizeof(vif))) {
+		result(false, "net-setup", "no interface below %s", dir);
+		return;
+	}
+
+	/* A second network namespace for virtio-net: the ping must cross. */
+	home = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (home < 0 || unshare(CLONE_NEWNET)) {
+		result(false, "net-setup", "netns: %s", strerror(errno));
+		return;
+	}
+	ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (ns < 0 || setns(home, CLONE_NEWNET)) {
+		result(false, "net-setup", "netns: %s", strerror(errno));
+		return;
+	}
+	ret = netlink_move(vif, ns);
+	if (!ret) {
+		ret = setns(ns, CLONE_NEWNET) ? -errno : 0;
+		if (!ret)
+			ret = if_config(vif, ADDR_VIRTIO);
+		if (!ret)
+			ret = if_config("lo", "127.0.0.1");
+		if (setns(home, CLONE_NEWNET) && !ret)
+			ret = -errno;
+	}
+	if (!ret)
+		ret = if_config(eif, ADDR_E1000);
+	result(!ret, "net-setup", "%s %s here, %s %s in a netns: %s", eif,
+	       ADDR_E1000, vif, ADDR_VIRTIO, ret ? strerror(-ret) : "up");
+	if (ret)
+		return;
+
+	/* The e1000 requests its IRQ when it goes up. */
+	find_device(e);
+	find_device(v);
+	e->before = irqset_count(&e->irqs);
+	v->before = irqset_count(&v->irqs);
+	got = ping(ADDR_VIRTIO, PINGS, &sent);
+	result(got == PINGS, "net-ping", "%s -> %s: %d of %d replies (%d sent)",
+	       eif, vif, got < 0 ? 0 : got, PINGS, sent);
+	check_irqs(e, xen);
+	check_irqs(v, xen);
+	close(ns);
+	close(home);
+}
+
+/* ---- i8042: keyboard LED commands make the keyboard answer ---- */
+
+static void i8042_workload(bool xen)
+{
+	struct device *d = device("i8042");
+	char path[128], name[128];
+	struct input_event ev[2];
+	int i, fd = -1;
+
+	for (i = 0; i < 32 && fd < 0; i++) {
+		snprintf(path, sizeof(path),
+			 "/sys/class/input/event%d/device/name", i);
+		if (read_file(path, name, sizeof(name)))
+			continue;
+		if (strstr(name, "AT Translated Set 2 keyboard")) {
+			snprintf(path, sizeof(path), "/dev/input/event%d", i);
+			fd = open(path, O_WRONLY | O_CLOEXEC);
+		}
+	}
+	if (fd < 0) {
+		result(false, "i8042-keyboard", "no AT keyboard event device");
+		return;
+	}
+	if (!find_device(d)) {
+		result(false, "i8042-irq", "no IRQ with action i8042");
+		close(fd);
+		return;
+	}
+	d->before = irqset_count(&d->irqs);
+	memset(ev, 0, sizeof(ev));
+	for (i = 0; i < 6; i++) {
+		ev[0].type = EV_LED;
+		ev[0].code = LED_CAPSL;
+		ev[0].value = !(i & 1);
+		ev[1].type = EV_SYN;
+		ev[1].code = SYN_REPORT;
+		if (write(fd, ev, sizeof(ev)) != sizeof(ev))
+			break;
+		/* atkbd sends LED changes from a work item, rate-limited. */
+		usleep(250000);
+	}
+	result(i == 6, "i8042-leds", "%d LED changes", i);
+	check_irqs(d, xen);
+	close(fd);
+}
+
+/* ---- hypervisor ---- */
+
+static bool check_hypervisor(void)
+{
+	char want[16] = "none", type[32], caps[128] = "";
+	bool dom0 = false, ok;
+
+	param("agent.hyp", want, sizeof(want));
+	if (read_file("/sys/hypervisor/type", type, sizeof(type)))
+		snprintf(type, sizeof(type), "none");
+	if (!strcmp(type, "xen")) {
+		mkdir("/proc/xen", 0755);
+		mount("xenfs", "/proc/xen", "xenfs", 0, NULL);
+		read_file("/proc/xen/capabilities", caps, sizeof(caps));
+		dom0 = strstr(caps, "control_d");
+	}
+	if (!strcmp(want, "dom0"))
+		ok = !strcmp(type, "xen") && dom0;
+	else
+		ok = strcmp(type, "xen");
+	result(ok, "hypervisor", "want %s: type=%s dom0=%s", want, type,
+	       dom0 ? "yes" : "no");
+	return dom0;
+}
+
+/* ---- kernel log: KUnit results and anything that went wrong ---- */
+
+static char klog[1 << 20];
+
+/* Strip "<6>[    1.234567] " from a klog line. */
+static char *klog_text(char *line)
+{
+	if (line[0] == '<') {
+		char *p = strchr(line, '>');
+
+		if (p)
+			line = p + 1;
+	}
+	if (line[0] == '[') {
+		char *p = strstr(line, "] ");
+
+		if (p)
+			line = p + 2;
+	}
+	return line;
+}
+
+static void check_kunit(const char *want)
+{
+	char *copy = strdup(klog), *line, *save, name[64];
+	int suites = 0;
+
+	for (line = strtok_r(copy, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *t = klog_text(line), suite[64];
+		bool ok = !strncmp(t, "ok ", 3);
+
+		/* Top-level KTAP result lines are the suites' results. */
+		if (!ok && strncmp(t, "not ok ", 7))
+			continue;
+		if (sscanf(t + (ok ? 3 : 7), "%*d %63s", suite) != 1)
+			continue;
+		snprintf(name, sizeof(name), "kunit-%s", suite);
+		result(ok, name, "%s", t);
+		suites++;
+		if (want && in_list(want, suite)) {
+			/* Mark it as seen. */
+			char *p = strstr(want, suite);
+
+			memset(p, '-', strlen(suite));
+		}
+	}
+	free(copy);
+	if (want)
+		for (line = strtok_r((char *)want, ":", &save); line;
+		     line = strtok_r(NULL, ":", &save))
+			if (strspn(line, "-") != strlen(line))
+				result(false, "kunit-missing", "suite %s did not run", line);
+	printf("AGENT kunit suites=%d\n", suites);
+}
+
+/* What in the kernel log fails a boot. */
+static const char *const bad_patterns[] = {
+	"WARNING:", "BUG:", "Oops", "general protection fault",
+	"Kernel panic", "Call Trace:", "possible recursive locking",
+	"possible circular locking", "inconsistent lock state",
+	"suspicious RCU usage", "INFO: task", "UBSAN:", "KASAN:",
+	"unreferenced object",
+};
+/* Failed hypercalls and Xen setup errors. */
+static const char *const xen_words[] = { "xen", "pirq", "physdev", "evtchn",
+					 "hypercall" };
+static const char *const fail_words[] = { "fail", "error", "refused" };
+
+static bool has_word(const char *line, const char *const *words, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcasestr(line, words[i]))
+			return true;
+	return false;
+}
+
+static void check_log(void)
+{
+	char *copy = strdup(klog), *line, *save;
+	int bad = 0;
+
+	for (line = strtok_r(copy, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *t = klog_text(line);
+		size_t i;
+		bool hit = false;
+
+		for (i = 0; i < sizeof(bad_patterns) / sizeof(*bad_patterns); i++)
+			if (strstr(t, bad_patterns[i]))
+				hit = true;
+		if (has_word(t, xen_words, sizeof(xen_words) / sizeof(*xen_words)) &&
+		    has_word(t, fail_words, sizeof(fail_words) / sizeof(*fail_words)))
+			hit = true;
+		if (hit) {
+			printf("AGENT log %s\n", t);
+			bad++;
+		}
+	}
+	free(copy);
+	result(!bad, "kernel-log", "%d bad lines (warnings, oopses, lockdep, failed hypercalls)",
+	       bad);
+}
+
+/* ---- main ---- */
+
+static void setup(void)
+{
+	mount("proc", "/proc", "proc", 0, NULL);
+	mount("sysfs", "/sys", "sysfs", 0, NULL);
+	mount("devtmpfs", "/dev", "devtmpfs", 0, NULL);
+	mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
+	mount("tmpfs", "/tmp", "tmpfs", 0, NULL);
+	read_file("/proc/cmdline", cmdline, sizeof(cmdline));
+	setvbuf(stdout, NULL, _IOLBF, 0);
+}
+
+int main(void)
+{
+	char expect[512] = "", kunit[512];
+	const char *want_kunit;
+	bool xen;
+	size_t i;
+	int n;
+
+	setup();
+	printf("AGENT start cmdline=%s\n", cmdline);
+	if (!param("agent.expect", expect, sizeof(expect)))
+		result(false, "agent-args", "no agent.expect= on the command line");
+	want_kunit = param("agent.kunit", kunit, sizeof(kunit));
+
+	xen = check_hypervisor();
+
+	/* Devices present, with their interrupts (legacy ones come later). */
+	for (i = 0; i < NDEV; i++) {
+		struct device *d = &devices[i];
+		char name[64];
+
+		if (!in_list(expect, d->name) || (d->action && !d->bus))
+			continue;
+		snprintf(name, sizeof(name), "%s-present", d->name);
+		result(find_device(d), name, "%s irqs=%d",
+		       d->sysfs[0] ? d->sysfs : "not found", d->irqs.n);
+	}
+
+	if (in_list(expect, "serial"))
+		serial_workload(xen);
+	for (i = 0; i < NDEV; i++) {
+		struct device *d = &devices[i];
+
+		if (!in_list(expect, d->name) || !d->disk || !d->irqs.n)
+			continue;
+		d->before = irqset_count(&d->irqs);
+		disk_workload(d);
+		check_irqs(d, xen);
+	}
+	if (in_list(expect, "e1000") && in_list(expect, "virtio-net") &&
+	    device("e1000")->irqs.n && device("virtio-net")->irqs.n)
+		net_workload(xen);
+	if (in_list(expect, "i8042"))
+		i8042_workload(xen);
+	if (in_list(expect, "sci")) {
+		struct device *d = device("sci");
+
+		result(find_device(d), "sci-present", "action acpi");
+		if (d->irqs.n)
+			check_irqs(d, xen);
+	}
+
+	n = klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0);
+	n = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, klog,
+		    n > 0 && n < (int)sizeof(klog) ? n : (int)sizeof(klog) - 1);
+	klog[n > 0 ? n : 0] = '\0';
+	check_kunit(want_kunit);
+	check_log();
+
+	printf("AGENT done %d %d\n", passed, failed);
+	fflush(stdout);
+	sync();
+	reboot(RB_POWER_OFF);
+	return 0;
+}
