@@ -23,6 +23,11 @@ kcfg=${KCONFIG:-xen}
 kernel=$OUT/bzImage-$kcfg
 initrd=$BUILD/initramfs.cpio.gz
 timeout=${BOOT_TIMEOUT:-300}
+# QEMU TCG's "max" CPU claims to be an AMD K8 (family 15), whose erratum 400
+# makes Linux read MSR 0xc0010055, which Xen does not give a PV dom0; a
+# modern Intel signature avoids that K8 path. -smap: QEMU 7.2's TCG checks
+# the IRET frame as a supervisor access, so a PV kernel (ring 3) faults.
+CPU=${CPU:-max,-smap,vendor=GenuineIntel,family=6,model=85}
 dir=$LOGS/${RUN_NAME:-$scn}
 [ -f "$kernel" ] || die "no kernel at $kernel; run 'make kernel' first"
 [ -f "$initrd" ] || die "no initramfs at $initrd"
@@ -38,7 +43,7 @@ expect="serial:$disk:e1000:virtio-net:virtio-blk:i8042:sci"
 kunit=$(sed -e 's/#.*//' -e '/^$/d' "$TOP/tests/kunit-suites" | paste -sd:)
 
 truncate -s 16M "$dir/disk0.img" "$dir/disk1.img"
-qemu=(qemu-system-x86_64 -machine "$machine" -cpu max,-smap -smp 2 -m 2048
+qemu=(qemu-system-x86_64 -machine "$machine" -cpu "$CPU" -smp 2 -m 2048
       -nodefaults -display none -monitor none -no-reboot
       -serial "file:$dir/console.log" -serial "file:$dir/ttyS1.out")
 if [ "$machine" = pc ]; then
@@ -98,7 +103,7 @@ fi
 if [[ $scn == xen-* ]]; then
 	# Xen's own view: dom0 must not crash, and Xen must not complain about it.
 	bad=$(grep -E '^\(XEN\)' "$dir/console.txt" |
-	      grep -iE 'domain 0 crashed|d0v[0-9]+ .*(fault|crash)|Panic|BUG|WARN|dom0.*(fail|error)|Assertion' |
+	      grep -E 'Domain 0 crashed|[Cc]rash|Panic on CPU|\bBUG\b|\bWARN|Assertion|d0v?[0-9]* .*([Ff]ault|[Ff]ail|[Ee]rror)|[Dd]om0.*([Ff]ail|[Ee]rror)' |
 	      head -5 || true)
 	if [ -n "$bad" ]; then
 		echo "FAIL xen-console $(echo "$bad" | paste -sd'|')" >> "$checks"
