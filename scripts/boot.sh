@@ -52,10 +52,16 @@ else
 	qemu+=(-drive "file=$dir/disk0.img,format=raw,if=none,id=d0"
 	       -device "ide-hd,drive=d0,bus=ide.0")
 fi
-qemu+=(-drive "file=$dir/disk1.img,format=raw,if=none,id=d1"
-       -device "virtio-blk-pci,drive=d1"
-       -netdev hubport,id=n0,hubid=0 -device e1000,netdev=n0
-       -netdev hubport,id=n1,hubid=0 -device virtio-net-pci,netdev=n1)
+# NO_DEVICE=e1000|virtio-net|virtio-blk leaves that device out while the
+# agent still expects it: a way to see the checks fail.
+nodev=${NO_DEVICE:-}
+[ "$nodev" = virtio-blk ] ||
+	qemu+=(-drive "file=$dir/disk1.img,format=raw,if=none,id=d1"
+	       -device "virtio-blk-pci,drive=d1")
+[ "$nodev" = e1000 ] ||
+	qemu+=(-netdev hubport,id=n0,hubid=0 -device e1000,netdev=n0)
+[ "$nodev" = virtio-net ] ||
+	qemu+=(-netdev hubport,id=n1,hubid=0 -device virtio-net-pci,netdev=n1)
 
 agent="agent.expect=$expect agent.kunit=$kunit"
 case "$scn" in
