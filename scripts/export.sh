@@ -24,6 +24,13 @@ if [ "$n" -gt 0 ]; then
 	git -C "$TREE" format-patch "${args[@]}" base..HEAD
 fi
 
+# The cover letter is dated now by git; date it by the series' last commit
+# so that an unchanged tree exports to unchanged files.
+if [ -f "$tmp/0000-cover-letter.patch" ]; then
+	date=$(git -C "$TREE" log -1 --format=%aD HEAD)
+	sed -i "0,/^Date: /s/^Date: .*/Date: $date/" "$tmp/0000-cover-letter.patch"
+fi
+
 mkdir -p "$dst"
 rm -f "$dst"/[0-9][0-9][0-9][0-9]-*.patch
 {

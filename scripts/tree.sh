@@ -21,9 +21,14 @@ check_base_version() {
 	fi
 }
 
+# Commits made in the tree carry the identity of whoever works in this
+# repository (its git config), or a neutral one when there is none.
 git_id() {
-	git -C "$1" config user.name "xen-dom0 harness"
-	git -C "$1" config user.email "harness@localhost"
+	local name email
+	name=$(git -C "$TOP" config user.name || echo "xen-dom0 harness")
+	email=$(git -C "$TOP" config user.email || echo "harness@localhost")
+	git -C "$1" config user.name "$name"
+	git -C "$1" config user.email "$email"
 	git -C "$1" config core.abbrev 12
 }
 
