@@ -46,10 +46,13 @@ msg "kernel[$VARIANT/$kcfg]: compiling (log: $log)"
 start=$(date +%s)
 kmake bzImage >> "$log" 2>&1 &
 pid=$!
+next=$((start + 30))
 while kill -0 "$pid" 2>/dev/null; do
-	sleep 30
-	kill -0 "$pid" 2>/dev/null || break
-	echo "    $(( $(date +%s) - start ))s: $(grep -c '^  CC ' "$log") files compiled"
+	sleep 1
+	if [ "$(date +%s)" -ge "$next" ] && kill -0 "$pid" 2>/dev/null; then
+		echo "    $(( next - start ))s: $(grep -c '^  CC ' "$log") files compiled"
+		next=$((next + 30))
+	fi
 done
 wait "$pid" || { tail -30 "$log" >&2; die "kernel build failed; see $log"; }
 

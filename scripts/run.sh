@@ -27,16 +27,16 @@ field() {	# field FILE DEVICE KEY
 nat=$LOGS/native-$machine/irqs
 xen=$LOGS/xen-dom0-$machine/irqs
 echo
-printf '%-11s | %-10s %-22s %-7s | %-10s %-9s %-13s %-7s\n' \
+printf '%-11s | %-10s %-27s %-6s | %-10s %-9s %-13s %-6s\n' \
 	device "native IRQ" chip count "dom0 IRQ" chip "pirq kind" count
-printf '%s\n' "$(printf '%.0s-' {1..101})"
+printf '%s\n' "$(printf '%.0s-' {1..102})"
 for dev in serial ide ahci e1000 virtio-net virtio-blk i8042 sci; do
 	[ -n "$(field "$nat" "$dev" irq)$(field "$xen" "$dev" irq)" ] || continue
 	nirq=$(field "$nat" "$dev" irq) nn=$(field "$nat" "$dev" irqs)
 	xirq=$(field "$xen" "$dev" irq) xn=$(field "$xen" "$dev" irqs)
 	[ "${nn:-1}" -gt 1 ] && nirq="$nirq (+$((nn - 1)))"
 	[ "${xn:-1}" -gt 1 ] && xirq="$xirq (+$((xn - 1)))"
-	printf '%-11s | %-10s %-22s %-7s | %-10s %-9s %-13s %-7s\n' "$dev" \
+	printf '%-11s | %-10s %-27s %-6s | %-10s %-9s %-13s %-6s\n' "$dev" \
 		"${nirq:--}" "$(field "$nat" "$dev" chip)-$(field "$nat" "$dev" type)" \
 		"$(field "$nat" "$dev" count)" \
 		"${xirq:--}" "$(field "$xen" "$dev" chip)" "$(field "$xen" "$dev" name)" \
