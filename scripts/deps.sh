@@ -3,7 +3,7 @@
 set -euo pipefail
 
 pkgs=(build-essential bc bison flex libelf-dev libssl-dev ccache cpio xz-utils
-      python3 perl gawk git rsync kmod
+      python3 python3-ply python3-git perl gawk git rsync kmod
       qemu-system-x86 busybox-static
       linux-source-6.12 linux-config-6.12)
 

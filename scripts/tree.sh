@@ -49,13 +49,20 @@ unpack_base() {
 			desc="Linux from $(basename "$src")"
 		fi
 	fi
+	# Debian's .gitignore ignores every top-level path (its packaging
+	# repository's convention), so files a patch adds would not show up in
+	# git status. Drop that section; the build does not read .gitignore.
+	sed -i '/^# Debian packaging: ignore everything/,/^!\/debian\/$/d' "$dst/.gitignore"
 	git -C "$dst" init -q -b upstream
 	git_id "$dst"
 	msg "tree: committing the base (this takes a minute)"
 	git -C "$dst" add -A -f
 	# Fixed identity and date: the same base gives the same commit id.
+	GIT_AUTHOR_NAME=base GIT_AUTHOR_EMAIL=base@localhost \
+	GIT_COMMITTER_NAME=base GIT_COMMITTER_EMAIL=base@localhost \
 	GIT_AUTHOR_DATE="2024-11-17T00:00:00Z" GIT_COMMITTER_DATE="2024-11-17T00:00:00Z" \
-		git -C "$dst" commit -q -m "Base: $desc"
+		git -C "$dst" commit -q -m "Base: $desc" \
+			-m "Debian's top-level .gitignore section for its packaging repository is dropped."
 	git -C "$dst" tag base
 }
 
