@@ -6,6 +6,8 @@
 #   native-q35     the same on Q35 with AHCI
 #   xen-dom0-pc    Xen 4.17 with the same bzImage as PV dom0, i440FX
 #   xen-dom0-q35   the same on Q35
+#   xen-dom0-nopci a PCI=n kernel (bzImage-nopci) as dom0 on i440FX: the
+#                  legacy devices and the SCI
 #
 # Every scenario has a second UART, an e1000 (INTx, level) and a
 # virtio-net (MSI-X) joined by a QEMU hub, and a virtio-blk disk (MSI-X).
@@ -20,6 +22,7 @@ scn=${1:?usage: boot.sh SCENARIO}
 shift
 extra="$*"
 kcfg=${KCONFIG:-xen}
+case "$scn" in *-nopci) kcfg=nopci ;; esac
 kernel=$OUT/bzImage-$kcfg
 initrd=$BUILD/initramfs.cpio.gz
 timeout=${BOOT_TIMEOUT:-300}
@@ -37,9 +40,15 @@ mkdir -p "$dir"
 case "$scn" in
 *-pc)  machine=pc;  disk=ide ;;
 *-q35) machine=q35; disk=ahci ;;
+*-nopci) machine=pc; disk= ;;
 *)     die "unknown scenario $scn" ;;
 esac
-expect="serial:$disk:e1000:virtio-net:virtio-blk:i8042:sci"
+if [ -n "$disk" ]; then
+	expect="serial:$disk:e1000:virtio-net:virtio-blk:i8042:sci"
+else
+	# A kernel without PCI: the legacy devices and the ACPI SCI only.
+	expect="serial:i8042:sci"
+fi
 # The KUnit suites this kernel must run: those whose option it has.
 kunit=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/tests/kunit-suites" |
 	while read -r suite sym; do

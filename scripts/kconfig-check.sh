@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
 # R10: enabling Xen must never silently turn a native option off.
-# For each base config, run olddefconfig without and with the Xen options
-# and list every option that is y or m without Xen but n with it.
+# For each base config, configure the matrix
+#   nox    XEN=n                   dom0   XEN=y XEN_DOM0=y (PCI=y)
+#   domu   XEN=y XEN_DOM0=n        nopci  XEN=y XEN_DOM0=y PCI=n
+#   (and nox-nopci, XEN=n PCI=n, to compare nopci with)
+# check that each took the Xen settings it names, and list every option
+# that is y or m without Xen but n with it (dom0 and domu against nox,
+# nopci against nox-nopci).
 #   kconfig-check.sh qemu     configs/qemu.config on allnoconfig
 #   kconfig-check.sh debian   Debian's amd64 config (linux-config-6.12)
-# Prints the offending options; exits non-zero if there are any.
+# Exits non-zero on any violation.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 which=${1:?usage: kconfig-check.sh qemu|debian}
 work=$OUT/kconfig-$which
+c=$TOP/configs
 mkdir -p "$work"
 [ -f "$SRC/Makefile" ] || die "no kernel tree at $SRC"
 
@@ -22,7 +28,8 @@ kconf() {	# kconf DIR TARGET [make args]
 
 # Apply "CONFIG_X=v" / "# CONFIG_X is not set" lines to .config in $1.
 apply() {
-	local dir=$1 frag=$2 sym val
+	local dir=$1 sym val line
+	shift
 	while IFS= read -r line; do
 		case "$line" in
 		CONFIG_*=*) sym=${line%%=*}; val=${line#*=} ;;
@@ -35,46 +42,77 @@ apply() {
 		else
 			echo "$sym=$val" >> "$dir/.config"
 		fi
-	done < "$frag"
+	done < <(cat "$@")
 }
 
-native=$work/native xen=$work/xen
-mkdir -p "$native" "$xen"
+printf '# CONFIG_XEN is not set\n' > "$work/xen-off"
+printf '# CONFIG_PCI is not set\n' > "$work/pci-off"
+
+# make NAME FRAGMENT...: the base config plus the fragments, in order.
+make_config() {
+	local name=$1 dir=$work/$1
+	shift
+	mkdir -p "$dir"
+	if [ "$which" = qemu ]; then
+		cat "$c/qemu.config" "$@" > "$dir/fragment"
+		kconf "$dir" allnoconfig KCONFIG_ALLCONFIG="$dir/fragment"
+	else
+		xz -dc "$debcfg" > "$dir/.config"
+		[ $# -eq 0 ] || apply "$dir" "$@"
+		kconf "$dir" olddefconfig
+	fi
+}
+
 case "$which" in
-qemu)
-	kconf "$native" allnoconfig KCONFIG_ALLCONFIG="$TOP/configs/qemu.config"
-	cat "$TOP/configs/qemu.config" "$TOP/configs/xen-dom0.config" > "$xen/fragment"
-	kconf "$xen" allnoconfig KCONFIG_ALLCONFIG="$xen/fragment"
-	;;
+qemu) ;;
 debian)
-	cfg=$(ls /usr/src/linux-config-6.12/config.amd64_none_amd64.xz 2>/dev/null) ||
-		die "Debian's config not found; install linux-config-6.12"
-	# Debian's config has Xen on: that is the "with" side; XEN=n the other.
-	xz -dc "$cfg" > "$xen/.config"
-	cp "$xen/.config" "$native/.config"
-	echo "# CONFIG_XEN is not set" > "$native/off"
-	apply "$native" "$native/off"
-	apply "$xen" "$TOP/configs/xen-dom0.config"
-	kconf "$native" olddefconfig
-	kconf "$xen" olddefconfig
-	;;
+	debcfg=/usr/src/linux-config-6.12/config.amd64_none_amd64.xz
+	[ -f "$debcfg" ] || die "Debian's config not found; install linux-config-6.12" ;;
 *) die "unknown base config $which" ;;
 esac
 
-# Symbols set (y/m) without Xen that are off with it.
-grep -E '^CONFIG_[A-Za-z0-9_]+=[ym]$' "$native/.config" | cut -d= -f1 | sort > "$work/on-native"
-grep -E '^CONFIG_[A-Za-z0-9_]+=[ym]$' "$xen/.config" | cut -d= -f1 | sort > "$work/on-xen"
-comm -23 "$work/on-native" "$work/on-xen" > "$work/turned-off"
-allow=$TOP/tests/kconfig-allow
-if [ -f "$allow" ]; then
-	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$allow" | awk '{print $1}' | sort > "$work/allowed"
-	comm -23 "$work/turned-off" "$work/allowed" > "$work/violations"
-else
-	cp "$work/turned-off" "$work/violations"
+make_config nox "$work/xen-off"
+make_config nox-nopci "$work/xen-off" "$work/pci-off"
+make_config dom0 "$c/xen-dom0.config"
+make_config domu "$c/xen-dom0.config" "$c/domu.config"
+make_config nopci "$c/xen-dom0.config" "$c/nopci.config"
+
+has() { grep -qx "$2" "$work/$1/.config"; }
+not() { ! grep -qE "^$2=[ym]$" "$work/$1/.config"; }
+bad=0
+want() {	# want CONFIG-NAME DESCRIPTION TEST...
+	local name=$1 desc=$2
+	shift 2
+	if ! "$@"; then
+		echo "$which/$name: not $desc"
+		bad=1
+	fi
+}
+want nox "XEN=n" not nox CONFIG_XEN
+want dom0 "XEN_DOM0=y with PCI" eval 'has dom0 CONFIG_XEN_DOM0=y && has dom0 CONFIG_PCI=y'
+want domu "XEN=y XEN_DOM0=n" eval 'has domu CONFIG_XEN=y && not domu CONFIG_XEN_DOM0'
+if ! { has nopci CONFIG_XEN_DOM0=y && not nopci CONFIG_PCI; }; then
+	if [ "$VARIANT" = baseline ]; then
+		echo "$which/nopci: XEN_DOM0=y with PCI=n is not possible in the base tree; skipped"
+		rm -rf "$work/nopci"
+	else
+		echo "$which/nopci: not XEN_DOM0=y with PCI=n"
+		bad=1
+	fi
 fi
-on_n=$(wc -l < "$work/on-native") on_x=$(wc -l < "$work/on-xen")
-if [ -s "$work/violations" ]; then
-	echo "native options turned off by Xen ($which): $(paste -sd' ' "$work/violations")"
-	exit 1
-fi
-echo "$which: $on_n options on without Xen, $on_x with; none turned off"
+
+on() { grep -E '^CONFIG_[A-Za-z0-9_]+=[ym]$' "$work/$1/.config" | cut -d= -f1 | sort; }
+allowed() { sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/tests/kconfig-allow" | awk '{print $1}' | sort; }
+summary=
+for pair in nox:dom0 nox:domu nox-nopci:nopci; do
+	a=${pair%%:*} b=${pair#*:}
+	[ -d "$work/$b" ] || continue
+	comm -23 <(on "$a") <(on "$b") | comm -23 - <(allowed) > "$work/off-$b"
+	if [ -s "$work/off-$b" ]; then
+		echo "$which: native options on in $a but off in $b: $(paste -sd' ' "$work/off-$b")"
+		bad=1
+	fi
+	summary="$summary $b"
+done
+[ "$bad" = 0 ] || exit 1
+echo "$which:$summary: no native option turned off by Xen"

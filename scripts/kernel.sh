@@ -7,11 +7,20 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
+#   KCONFIG=nopci:         the xen config with PCI=n (XEN_DOM0=y);
+#   KCONFIG=domu:          the xen config with XEN_DOM0=n.
+# The fragments are applied in order; those in $check must take effect
+# line by line (the QEMU devices cannot, without PCI).
 kcfg=${KCONFIG:-xen}
+c=$TOP/configs
 case "$kcfg" in
-native) frags=("$TOP/configs/qemu.config") ;;
-xen)    frags=("$TOP/configs/qemu.config" "$TOP/configs/xen-dom0.config") ;;
-*)      die "unknown KCONFIG=$kcfg (native or xen)" ;;
+native) frags=("$c/qemu.config"); check=("${frags[@]}") ;;
+xen)    frags=("$c/qemu.config" "$c/xen-dom0.config"); check=("${frags[@]}") ;;
+nopci)  frags=("$c/qemu.config" "$c/xen-dom0.config" "$c/nopci.config")
+	check=("$c/xen-dom0.config" "$c/nopci.config") ;;
+domu)   frags=("$c/qemu.config" "$c/xen-dom0.config" "$c/domu.config")
+	check=("$c/domu.config") ;;
+*)      die "unknown KCONFIG=$kcfg (native, xen, nopci or domu)" ;;
 esac
 
 [ -f "$SRC/Makefile" ] || die "no kernel tree at $SRC; run 'make tree' first"
@@ -30,7 +39,7 @@ msg "kernel[$VARIANT/$kcfg]: configuring"
 cat "${frags[@]}" > "$obj/fragment.config"
 kmake KCONFIG_ALLCONFIG="$obj/fragment.config" allnoconfig > "$log" 2>&1 ||
 	die "configuration failed; see $log"
-# Every option the fragments ask for must have taken its value, unless the
+# Every option the checked fragments ask for must have taken its value, unless the
 # tree does not define it at all (the series' own test options, in a
 # BASELINE=1 build of the unpatched tree).
 grep -rhoE --include='Kconfig*' '^[[:space:]]*(menu)?config[[:space:]]+[A-Za-z0-9_]+' "$SRC" |
@@ -47,7 +56,7 @@ while IFS= read -r line; do
 		echo "  $line requested, .config has: $(grep -E "^(# )?$sym[= ]" "$obj/.config" || echo "nothing")" >&2
 		bad=1
 	fi
-done < "$obj/fragment.config"
+done < <(cat "${check[@]}")
 [ "$bad" = 0 ] || die "config fragments did not apply (kernel[$VARIANT/$kcfg])"
 
 msg "kernel[$VARIANT/$kcfg]: compiling (log: $log)"
