@@ -19,7 +19,8 @@ while read -r p; do
 			ignore=${ignore:+$ignore,}$type
 		done < <(sed -e '/^#/d' -e '/^[[:space:]]*$/d' "$allow")
 	fi
-	if ! out=$(cd "$TREE" && perl "$cp" --strict --no-summary --quiet \
+	# Debian's python3 (with python3-ply) for spdxcheck.py, not a local one.
+	if ! out=$(cd "$TREE" && PATH=/usr/bin:$PATH perl "$cp" --strict --no-summary --quiet \
 			--show-types ${ignore:+--ignore "$ignore"} "$p" 2>&1); then
 		echo "$name:"
 		echo "$out" | sed 's/^/    /'

@@ -37,8 +37,10 @@ kmake() {
 
 msg "kernel[$VARIANT/$kcfg]: configuring"
 cat "${frags[@]}" > "$obj/fragment.config"
-kmake KCONFIG_ALLCONFIG="$obj/fragment.config" allnoconfig > "$log" 2>&1 ||
-	die "configuration failed; see $log"
+# Kconfig's own warnings (the fragments reassign symbols on purpose) go
+# to a log of their own: $log holds the compiler's.
+kmake KCONFIG_ALLCONFIG="$obj/fragment.config" allnoconfig > "$LOGS/config-$kcfg.log" 2>&1 ||
+	die "configuration failed; see $LOGS/config-$kcfg.log"
 # Every option the checked fragments ask for must have taken its value, unless the
 # tree does not define it at all (the series' own test options, in a
 # BASELINE=1 build of the unpatched tree).
@@ -61,7 +63,7 @@ done < <(cat "${check[@]}")
 
 msg "kernel[$VARIANT/$kcfg]: compiling (log: $log)"
 start=$(date +%s)
-kmake bzImage >> "$log" 2>&1 &
+kmake bzImage > "$log" 2>&1 &
 pid=$!
 next=$((start + 30))
 while kill -0 "$pid" 2>/dev/null; do
