@@ -54,7 +54,9 @@ fi
 # The KUnit suites this kernel must run: those whose option it has.
 kunit=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/tests/kunit-suites" |
 	while read -r suite sym; do
-		grep -qx "$sym=y" "$OUT/config-$kcfg" && echo "$suite"
+		if grep -qx "$sym=y" "$OUT/config-$kcfg"; then
+			echo "$suite"
+		fi
 	done | paste -sd:)
 
 truncate -s 16M "$dir/disk0.img" "$dir/disk1.img"
@@ -149,5 +151,4 @@ if [[ $scn == xen-* ]]; then
 		echo "ok xen-console no dom0 crash or Xen warning" >> "$checks"
 	fi
 fi
-grep -c '^ok ' "$checks" > /dev/null || true
 ! grep -q '^FAIL' "$checks"
