@@ -21,7 +21,11 @@ if [ "$n" -gt 0 ] &&
 	args+=(--cover-letter --cover-from-description=subject)
 fi
 if [ "$n" -gt 0 ]; then
-	git -C "$TREE" format-patch "${args[@]}" base..HEAD
+	# The cover letter is signed by whoever runs git: make it the series'
+	# last author instead, so that every machine exports the same file.
+	git -C "$TREE" -c user.name="$(git -C "$TREE" log -1 --format=%an HEAD)" \
+		-c user.email="$(git -C "$TREE" log -1 --format=%ae HEAD)" \
+		format-patch "${args[@]}" base..HEAD
 fi
 
 # The cover letter is dated now by git; date it by the series' last commit
