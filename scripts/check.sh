@@ -33,7 +33,7 @@ report() {	# report ok|fail NAME [DETAIL]
 
 # Run a step whose output goes to a log; report it as one test.
 step() {	# step NAME LOG CMD...
-	local name=$1 log=$2 out
+	local name=$1 log=$2
 	shift 2
 	if "$@" > "$log" 2>&1; then
 		report ok "$name" "$(tail -1 "$log")"
@@ -103,20 +103,24 @@ fi
 "$TOP/scripts/initramfs.sh" > "$clog/initramfs.log" 2>&1 ||
 	fatal "building the initramfs failed; see $clog/initramfs.log"
 
+# Report every check a boot wrote to $LOGS/RUN/checks as a test of its own.
+report_checks() {	# report_checks RUN BOOT-LOG
+	local checks=$LOGS/$1/checks res name detail
+	if ! grep -q . "$checks" 2>/dev/null; then
+		report fail "$1: boot" "no checks; see $2"
+		return
+	fi
+	while read -r res name detail; do
+		report "$([ "$res" = ok ] && echo ok || echo fail)" "$1: $name" "$detail"
+	done < "$checks"
+}
+
 # 5 and 6: the boots, every agent check a test.
 for scn in $SCENARIOS; do
 	echo "# boot $scn"
 	"$TOP/scripts/boot.sh" "$scn" > "$clog/boot-$scn.log" 2>&1
-	while read -r res name detail; do
-		if [ "$res" = ok ]; then
-			report ok "$scn: $name" "$detail"
-		else
-			report fail "$scn: $name" "$detail"
-		fi
-	done < "$LOGS/$scn/checks"
-	grep -q . "$LOGS/$scn/checks" 2>/dev/null ||
-		report fail "$scn: boot" "no checks; see $clog/boot-$scn.log"
-	grep -q '^ok kunit-' "$LOGS/$scn/checks" ||
+	report_checks "$scn" "$clog/boot-$scn.log"
+	grep -q '^ok kunit-' "$LOGS/$scn/checks" 2>/dev/null ||
 		report fail "$scn: KUnit suites reported" "none found in the kernel log"
 done
 
@@ -127,10 +131,8 @@ if grep -qx 'CONFIG_XEN_APIC_BYPASS_TEST=y' "$OUT/config-xen"; then
 	echo "# boot xen-dom0-q35 with deliberate APIC bypasses"
 	RUN_NAME=xen-dom0-bypass DOM0_ARGS=agent.bypass=io-apic:local-apic \
 		"$TOP/scripts/boot.sh" xen-dom0-q35 > "$clog/boot-bypass.log" 2>&1
-	while read -r res name detail; do
-		report "$([ "$res" = ok ] && echo ok || echo fail)" "xen-dom0-bypass: $name" "$detail"
-	done < "$LOGS/xen-dom0-bypass/checks"
-	grep -q '^ok bypass-io-apic' "$LOGS/xen-dom0-bypass/checks" ||
+	report_checks xen-dom0-bypass "$clog/boot-bypass.log"
+	grep -q '^ok bypass-io-apic' "$LOGS/xen-dom0-bypass/checks" 2>/dev/null ||
 		report fail "xen-dom0-bypass: bypass-io-apic" "no result; see $clog/boot-bypass.log"
 fi
 
