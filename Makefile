@@ -8,6 +8,9 @@
 #   make export    write the tree's commits back to patches/
 #   make kernel    build bzImage (KCONFIG=xen, or native for XEN=n)
 #   make boot-SCENARIO   one boot: native-pc native-q35 xen-dom0-pc xen-dom0-q35
+#   make bench     the series against the base, same config, same run: a
+#                  table of ratios (build/bench/results.{csv,json})
+#   make bisect    build every patch of the series in turn (KCONFIGS=...)
 #   make clean     remove build/ (the ccache stays)
 #
 # Variables: BASELINE=1 (the unpatched base, same config), LINUX_SRC=DIR or
@@ -16,7 +19,7 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: all run check deps tree export kernel initramfs xen clean
+.PHONY: all run check bench bisect deps tree export kernel initramfs xen clean
 all: run
 
 deps:
@@ -45,6 +48,12 @@ check:
 
 run:
 	@$(S)/run.sh
+
+bench:
+	@$(S)/bench.sh
+
+bisect:
+	@$(S)/bisect.sh
 
 clean:
 	rm -rf build

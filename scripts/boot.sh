@@ -14,7 +14,8 @@
 # Writes $LOGS/SCENARIO/{console.log,checks,irqs}; exits non-zero if a
 # check failed. DOM0_ARGS / NATIVE_ARGS add kernel arguments (e.g.
 # DOM0_ARGS=pci=nomsi to see the MSI checks fail); RUN_NAME names the
-# log directory instead of SCENARIO.
+# log directory instead of SCENARIO. For make bench: QEMU_ARGS adds QEMU
+# options, XEN_ARGS Xen options, and NO_DISKS=1 leaves the disks out.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -59,11 +60,16 @@ kunit=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/tests/kunit-suites" |
 		fi
 	done | paste -sd:)
 
-truncate -s 16M "$dir/disk0.img" "$dir/disk1.img"
 qemu=(qemu-system-x86_64 -machine "$machine" -cpu "$CPU" -smp 2 -m 2048
       -nodefaults -display none -monitor none -no-reboot
       -serial "file:$dir/console.log" -serial "file:$dir/ttyS1.out")
-if [ "$machine" = pc ]; then
+# shellcheck disable=SC2206 # QEMU_ARGS is a list of options
+qemu+=(${QEMU_ARGS:-})
+nodisks=${NO_DISKS:-0}
+[ "$nodisks" = 1 ] || truncate -s 16M "$dir/disk0.img" "$dir/disk1.img"
+if [ "$nodisks" = 1 ]; then
+	:
+elif [ "$machine" = pc ]; then
 	qemu+=(-drive "file=$dir/disk0.img,format=raw,if=ide,index=0")
 else
 	qemu+=(-drive "file=$dir/disk0.img,format=raw,if=none,id=d0"
@@ -72,7 +78,7 @@ fi
 # NO_DEVICE=e1000|virtio-net|virtio-blk leaves that device out while the
 # agent still expects it: a way to see the checks fail.
 nodev=${NO_DEVICE:-}
-[ "$nodev" = virtio-blk ] ||
+[ "$nodev" = virtio-blk ] || [ "$nodisks" = 1 ] ||
 	qemu+=(-drive "file=$dir/disk1.img,format=raw,if=none,id=d1"
 	       -device "virtio-blk-pci,drive=d1")
 [ "$nodev" = e1000 ] ||
@@ -81,20 +87,24 @@ nodev=${NO_DEVICE:-}
 	qemu+=(-netdev hubport,id=n1,hubid=0 -device virtio-net-pci,netdev=n1)
 
 agent="agent.expect=$expect agent.kunit=$kunit"
+# A native kernel registers the local APIC (R1). The series keeps a PV dom0
+# off the MADT's local APICs (R4); the base tree still registers them.
+dom0_lapic=none
+[ "$VARIANT" != baseline ] || dom0_lapic=registered
 case "$scn" in
 native-*)
 	qemu+=(-kernel "$kernel" -initrd "$initrd" -append
-	       "console=ttyS0 panic=-1 $agent agent.hyp=none ${NATIVE_ARGS:-} $extra")
+	       "console=ttyS0 panic=-1 $agent agent.hyp=none agent.lapic=registered ${NATIVE_ARGS:-} $extra")
 	;;
 xen-dom0-*)
 	xen=$XEN_DIR/xen
 	[ -f "$xen" ] || die "no Xen image at $xen; run scripts/xen.sh"
 	# QEMU's multiboot loader: modules are separated by commas, so the
 	# dom0 command line must not contain one.
-	dom0="console=hvc0 earlyprintk=xen panic=-1 $agent agent.hyp=dom0 ${DOM0_ARGS:-} $extra"
+	dom0="console=hvc0 earlyprintk=xen panic=-1 $agent agent.hyp=dom0 agent.lapic=$dom0_lapic ${DOM0_ARGS:-} $extra"
 	case "$dom0" in *,*) die "dom0 arguments must not contain a comma: $dom0" ;; esac
 	qemu+=(-kernel "$xen" -append
-	       "console=com1 com1=115200,8n1 dom0_mem=1024M,max:1024M dom0_max_vcpus=2 loglvl=all guest_loglvl=all noreboot=false"
+	       "console=com1 com1=115200,8n1 dom0_mem=1024M,max:1024M dom0_max_vcpus=2 loglvl=all guest_loglvl=all noreboot=false ${XEN_ARGS:-}"
 	       -initrd "$kernel $dom0,$initrd")
 	;;
 *)	die "unknown scenario $scn" ;;

@@ -5,12 +5,15 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$TOP/build}
 # BASELINE=1 builds and boots the unpatched base tree with the same config.
 BASELINE=${BASELINE:-0}
-if [ "$BASELINE" = 1 ]; then VARIANT=baseline; else VARIANT=series; fi
+if [ "$BASELINE" = 1 ]; then default_variant=baseline; else default_variant=series; fi
+# VARIANT, SRC and OUT may be given (make bench builds its own trees).
+VARIANT=${VARIANT:-$default_variant}
 # The kernel git tree: base commit, then one commit per patch.
 TREE=${TREE:-$BUILD/linux}
 # The tree the kernel is built from: the series tip, or the base in a worktree.
-if [ "$VARIANT" = baseline ]; then SRC=$BUILD/linux-baseline; else SRC=$TREE; fi
-OUT=$BUILD/$VARIANT
+if [ "$VARIANT" = baseline ]; then default_src=$BUILD/linux-baseline; else default_src=$TREE; fi
+SRC=${SRC:-$default_src}
+OUT=${OUT:-$BUILD/$VARIANT}
 LOGS=$OUT/logs
 XEN_DIR=$BUILD/xen
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}

@@ -8,7 +8,10 @@
  *                              serial ide ahci e1000 virtio-net virtio-blk
  *                              i8042 sci
  *   agent.hyp=none|dom0        what /sys/hypervisor must say
+ *   agent.lapic=registered|none  whether a local APIC must be registered
  *   agent.kunit=SUITE[:...]    KUnit suites that must have run and passed
+ *   agent.bench=N              instead of the device checks: ping N times and
+ *                              print the cost as an "AGENT bench" line
  *   agent.bypass=WHAT[:...]    instead of the device checks: make each APIC
  *                              access that bypasses the Xen ops on purpose
  *                              (io-apic, local-apic) and check that it oopses
@@ -718,33 +721,36 @@ static int ping(const char *addr, int want, int *sent)
 	return got;
 }
 
-static void net_workload(bool xen)
+/*
+ * Give the e1000 (here) and the virtio-net NIC (in a network namespace of
+ * its own, so that a ping must cross the hub) their addresses.
+ */
+static bool net_setup(char *eif, char *vif)
 {
 	struct device *e = device("e1000"), *v = device("virtio-net");
-	char dir[PATH_MAX], eif[IFNAMSIZ], vif[IFNAMSIZ];
-	int home, ns, ret, got, sent;
+	char dir[PATH_MAX];
+	int home, ns, ret;
 
 	snprintf(dir, sizeof(dir), "%s/net", e->sysfs);
-	if (!first_entry(dir, eif, sizeof(eif))) {
+	if (!first_entry(dir, eif, IFNAMSIZ)) {
 		result(false, "net-setup", "no interface below %s", dir);
-		return;
+		return false;
 	}
 	snprintf(dir, sizeof(dir), "%s/net", v->sysfs);
-	if (!first_entry(dir, vif, sizeof(vif))) {
+	if (!first_entry(dir, vif, IFNAMSIZ)) {
 		result(false, "net-setup", "no interface below %s", dir);
-		return;
+		return false;
 	}
 
-	/* A second network namespace for virtio-net: the ping must cross. */
 	home = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (home < 0 || unshare(CLONE_NEWNET)) {
 		result(false, "net-setup", "netns: %s", strerror(errno));
-		return;
+		return false;
 	}
 	ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (ns < 0 || setns(home, CLONE_NEWNET)) {
 		result(false, "net-setup", "netns: %s", strerror(errno));
-		return;
+		return false;
 	}
 	ret = netlink_move(vif, ns);
 	if (!ret) {
@@ -760,12 +766,25 @@ static void net_workload(bool xen)
 		ret = if_config(eif, ADDR_E1000);
 	result(!ret, "net-setup", "%s %s here, %s %s in a netns: %s", eif,
 	       ADDR_E1000, vif, ADDR_VIRTIO, ret ? strerror(-ret) : "up");
+	/* The namespace lives as long as @ns is open: for the agent's life. */
+	close(home);
 	if (ret)
-		return;
+		return false;
 
 	/* The e1000 requests its IRQ when it goes up. */
 	find_device(e);
 	find_device(v);
+	return true;
+}
+
+static void net_workload(bool xen)
+{
+	struct device *e = device("e1000"), *v = device("virtio-net");
+	char eif[IFNAMSIZ], vif[IFNAMSIZ];
+	int got, sent;
+
+	if (!net_setup(eif, vif))
+		return;
 	e->before = irqset_count(&e->irqs);
 	v->before = irqset_count(&v->irqs);
 	got = ping(ADDR_VIRTIO, PINGS, &sent);
@@ -773,8 +792,93 @@ static void net_workload(bool xen)
 	       eif, vif, got < 0 ? 0 : got, PINGS, sent);
 	check_irqs(e, xen);
 	check_irqs(v, xen);
-	close(ns);
-	close(home);
+}
+
+/*
+ * ---- benchmark (make bench) ----
+ * agent.bench=N: instead of the checks, ping N times across the hub after a
+ * warm-up, and print what it cost: guest time (under QEMU's -icount, a
+ * function of the instructions executed), interrupts, and - on a kernel
+ * with make bench's counting patch - event-channel and physdev hypercalls
+ * by command. The agent powers off right after: the kernel's "reboot: Power
+ * down" line times the end.
+ */
+#define BENCH_FILE	"/sys/kernel/debug/xen/bench_hypercalls"
+#define BENCH_CMDS	32
+
+struct hypercalls {
+	long evtchn[BENCH_CMDS], physdev[BENCH_CMDS];
+	long info_size, desc_size;
+};
+
+static bool read_hypercalls(struct hypercalls *h)
+{
+	FILE *f = fopen(BENCH_FILE, "re");
+	char kind[32];
+	long a, b;
+
+	memset(h, 0, sizeof(*h));
+	if (!f)
+		return false;
+	while (fscanf(f, "%31s %ld %ld", kind, &a, &b) == 3) {
+		if (!strcmp(kind, "evtchn") && a >= 0 && a < BENCH_CMDS)
+			h->evtchn[a] = b;
+		else if (!strcmp(kind, "physdev") && a >= 0 && a < BENCH_CMDS)
+			h->physdev[a] = b;
+		else if (!strcmp(kind, "irq_info_size"))
+			h->info_size = b;	/* as allocated (slab size) */
+		else if (!strcmp(kind, "irq_desc_size"))
+			h->desc_size = b;
+	}
+	fclose(f);
+	return true;
+}
+
+static long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static void bench(int pings)
+{
+	struct device *e = device("e1000"), *v = device("virtio-net");
+	char eif[IFNAMSIZ], vif[IFNAMSIZ];
+	struct hypercalls h0, h1;
+	long long t0, t1;
+	long e0, v0;
+	int got, sent, i;
+	bool hc;
+
+	if (!find_device(e) || !find_device(v) || !net_setup(eif, vif))
+		return;
+	/* Warm-up: link up, neighbour discovery, caches. */
+	got = ping(ADDR_VIRTIO, 16, &sent);
+	result(got == 16, "bench-warmup", "%d of 16 replies", got);
+	hc = read_hypercalls(&h0);
+	e0 = irqset_count(&e->irqs);
+	v0 = irqset_count(&v->irqs);
+	t0 = now_ns();
+	got = ping(ADDR_VIRTIO, pings, &sent);
+	t1 = now_ns();
+	printf("AGENT bench pings=%d sent=%d ns=%lld e1000_irqs=%ld virtio_irqs=%ld",
+	       got, sent, t1 - t0, irqset_count(&e->irqs) - e0,
+	       irqset_count(&v->irqs) - v0);
+	if (hc && read_hypercalls(&h1)) {
+		for (i = 0; i < BENCH_CMDS; i++)
+			if (h1.evtchn[i] != h0.evtchn[i])
+				printf(" evtchn.%d=%ld", i, h1.evtchn[i] - h0.evtchn[i]);
+		for (i = 0; i < BENCH_CMDS; i++)
+			if (h1.physdev[i] != h0.physdev[i])
+				printf(" physdev.%d=%ld", i, h1.physdev[i] - h0.physdev[i]);
+		printf(" irq_info_bytes=%ld irq_desc_bytes=%ld", h1.info_size,
+		       h1.desc_size);
+	}
+	printf("\n");
+	result(got == pings, "bench-ping", "%d of %d replies (%d sent)", got,
+	       pings, sent);
 }
 
 /* ---- i8042: keyboard LED commands make the keyboard answer ---- */
@@ -986,6 +1090,28 @@ static int read_klog(void)
 	return n;
 }
 
+/*
+ * ---- local APIC registration (R1, R4) ----
+ * agent.lapic=registered|none: whether the kernel took the local APICs from
+ * the ACPI MADT. The kernel logs the MADT's LAPIC NMI entries as it parses
+ * them ("ACPI: LAPIC_NMI (...)", QEMU's MADT has one), in the same pass that
+ * registers the LAPIC address and the CPUs. A native kernel must (R1); a PV
+ * dom0 must leave them to Xen (R4).
+ */
+static void check_local_apic(void)
+{
+	char want[16];
+	bool parsed;
+
+	if (!param("agent.lapic", want, sizeof(want)))
+		return;
+	read_klog();
+	parsed = strstr(klog, "ACPI: LAPIC_NMI (");
+	result(parsed == !strcmp(want, "registered"), "local-apic",
+	       "want %s: the MADT's local APIC entries were %s", want,
+	       parsed ? "parsed" : "not parsed");
+}
+
 /* The text after the last line that contains @marker, or NULL. */
 static const char *after_last(const char *marker)
 {
@@ -1060,6 +1186,14 @@ int main(void)
 	want_kunit = param("agent.kunit", kunit, sizeof(kunit));
 
 	xen = check_hypervisor();
+
+	if (param("agent.bench", expect, sizeof(expect))) {
+		/* Nothing else runs: the figures are the point. */
+		bench(atoi(expect));
+		goto done;
+	}
+
+	check_local_apic();
 
 	if (param("agent.bypass", expect, sizeof(expect))) {
 		char *what, *save;
