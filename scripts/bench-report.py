@@ -65,8 +65,10 @@ def parse_boot(path, scenario):
         'virtio_irqs_per_ms': kv['virtio_irqs'] / ms,
     }
     if 'irq_info_bytes' in kv:
-        ev = {int(k.split('.')[1]): v for k, v in kv.items() if k.startswith('evtchn.')}
-        pd = {int(k.split('.')[1]): v for k, v in kv.items() if k.startswith('physdev.')}
+        def by_cmd(kind):	# hypercall counts of one kind, by command
+            return {int(k.split('.')[1]): v for k, v in kv.items()
+                    if k.startswith(kind + '.')}
+        ev, pd = by_cmd('evtchn'), by_cmd('physdev')
         fig.update({
             'eoi_per_e1000_irq': pd.get(PHYSDEVOP_EOI, 0) / kv['e1000_irqs'],
             'unmask_per_irq': ev.get(EVTCHNOP_UNMASK, 0) / irqs,

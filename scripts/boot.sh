@@ -66,14 +66,14 @@ qemu=(qemu-system-x86_64 -machine "$machine" -cpu "$CPU" -smp 2 -m 2048
 # shellcheck disable=SC2206 # QEMU_ARGS is a list of options
 qemu+=(${QEMU_ARGS:-})
 nodisks=${NO_DISKS:-0}
-[ "$nodisks" = 1 ] || truncate -s 16M "$dir/disk0.img" "$dir/disk1.img"
-if [ "$nodisks" = 1 ]; then
-	:
-elif [ "$machine" = pc ]; then
-	qemu+=(-drive "file=$dir/disk0.img,format=raw,if=ide,index=0")
-else
-	qemu+=(-drive "file=$dir/disk0.img,format=raw,if=none,id=d0"
-	       -device "ide-hd,drive=d0,bus=ide.0")
+if [ "$nodisks" != 1 ]; then
+	truncate -s 16M "$dir/disk0.img" "$dir/disk1.img"
+	if [ "$machine" = pc ]; then
+		qemu+=(-drive "file=$dir/disk0.img,format=raw,if=ide,index=0")
+	else
+		qemu+=(-drive "file=$dir/disk0.img,format=raw,if=none,id=d0"
+		       -device "ide-hd,drive=d0,bus=ide.0")
+	fi
 fi
 # NO_DEVICE=e1000|virtio-net|virtio-blk leaves that device out while the
 # agent still expects it: a way to see the checks fail.

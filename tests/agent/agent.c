@@ -8,7 +8,8 @@
  *                              serial ide ahci e1000 virtio-net virtio-blk
  *                              i8042 sci
  *   agent.hyp=none|dom0        what /sys/hypervisor must say
- *   agent.lapic=registered|none  whether a local APIC must be registered
+ *   agent.lapic=registered|none
+ *                              whether the MADT's local APICs must be taken
  *   agent.kunit=SUITE[:...]    KUnit suites that must have run and passed
  *   agent.bench=N              instead of the device checks: ping N times and
  *                              print the cost as an "AGENT bench" line
@@ -834,6 +835,16 @@ static bool read_hypercalls(struct hypercalls *h)
 	return true;
 }
 
+/* Print " KIND.CMD=DELTA" for every command whose count changed. */
+static void print_deltas(const char *kind, const long *before, const long *after)
+{
+	int i;
+
+	for (i = 0; i < BENCH_CMDS; i++)
+		if (after[i] != before[i])
+			printf(" %s.%d=%ld", kind, i, after[i] - before[i]);
+}
+
 static long long now_ns(void)
 {
 	struct timespec ts;
@@ -849,7 +860,7 @@ static void bench(int pings)
 	struct hypercalls h0, h1;
 	long long t0, t1;
 	long e0, v0;
-	int got, sent, i;
+	int got, sent;
 	bool hc;
 
 	if (!find_device(e) || !find_device(v) || !net_setup(eif, vif))
@@ -867,12 +878,8 @@ static void bench(int pings)
 	       got, sent, t1 - t0, irqset_count(&e->irqs) - e0,
 	       irqset_count(&v->irqs) - v0);
 	if (hc && read_hypercalls(&h1)) {
-		for (i = 0; i < BENCH_CMDS; i++)
-			if (h1.evtchn[i] != h0.evtchn[i])
-				printf(" evtchn.%d=%ld", i, h1.evtchn[i] - h0.evtchn[i]);
-		for (i = 0; i < BENCH_CMDS; i++)
-			if (h1.physdev[i] != h0.physdev[i])
-				printf(" physdev.%d=%ld", i, h1.physdev[i] - h0.physdev[i]);
+		print_deltas("evtchn", h0.evtchn, h1.evtchn);
+		print_deltas("physdev", h0.physdev, h1.physdev);
 		printf(" irq_info_bytes=%ld irq_desc_bytes=%ld", h1.info_size,
 		       h1.desc_size);
 	}
