@@ -8,6 +8,7 @@
 #   make export    write the tree's commits back to patches/
 #   make kernel    build bzImage (KCONFIG=xen, or native for XEN=n)
 #   make boot-SCENARIO   one boot: native-pc native-q35 xen-dom0-pc xen-dom0-q35
+#                  xen-dom0-nopci xen-dom0-guest-q35 (dom0 runs PV guests)
 #   make bench     the series against the base, same config, same run: a
 #                  table of ratios (build/bench/results.{csv,json})
 #   make bisect    build every patch of the series in turn (KCONFIGS=...)

@@ -8,6 +8,9 @@
 #   xen-dom0-q35   the same on Q35
 #   xen-dom0-nopci a PCI=n kernel (bzImage-nopci) as dom0 on i440FX: the
 #                  legacy devices (serial, i8042)
+#   xen-dom0-guest-q35  dom0 boots the Debian root file system with the Xen
+#                  toolstack (scripts/rootfs.sh) and runs PV guests from it
+#                  (tests/guest/dom0-init); the guests run the agent
 #
 # Every scenario has a second UART, an e1000 (INTx, level) and a
 # virtio-net (MSI-X) joined by a QEMU hub, and a virtio-blk disk (MSI-X).
@@ -38,13 +41,18 @@ dir=$LOGS/${RUN_NAME:-$scn}
 rm -rf "$dir"
 mkdir -p "$dir"
 
+guest=0
+case "$scn" in xen-dom0-guest-*) guest=1 ;; esac
 case "$scn" in
 *-pc)  machine=pc;  disk=ide ;;
 *-q35) machine=q35; disk=ahci ;;
 *-nopci) machine=pc; disk= ;;
 *)     die "unknown scenario $scn" ;;
 esac
-if [ -n "$disk" ]; then
+if [ "$guest" = 1 ]; then
+	# dom0 runs no device checks: its test script is the workload.
+	expect=none
+elif [ -n "$disk" ]; then
 	expect="serial:$disk:e1000:virtio-net:virtio-blk:i8042:sci"
 else
 	# A kernel without PCI: the legacy devices. Not the SCI: QEMU's DSDT
@@ -66,6 +74,7 @@ qemu=(qemu-system-x86_64 -machine "$machine" -cpu "$CPU" -smp 2 -m 2048
 # shellcheck disable=SC2206 # QEMU_ARGS is a list of options
 qemu+=(${QEMU_ARGS:-})
 nodisks=${NO_DISKS:-0}
+[ "$guest" = 0 ] || nodisks=1
 if [ "$nodisks" != 1 ]; then
 	truncate -s 16M "$dir/disk0.img" "$dir/disk1.img"
 	if [ "$machine" = pc ]; then
@@ -81,10 +90,39 @@ nodev=${NO_DEVICE:-}
 [ "$nodev" = virtio-blk ] || [ "$nodisks" = 1 ] ||
 	qemu+=(-drive "file=$dir/disk1.img,format=raw,if=none,id=d1"
 	       -device "virtio-blk-pci,drive=d1")
-[ "$nodev" = e1000 ] ||
+[ "$nodev" = e1000 ] || [ "$guest" = 1 ] ||
 	qemu+=(-netdev hubport,id=n0,hubid=0 -device e1000,netdev=n0)
-[ "$nodev" = virtio-net ] ||
+[ "$nodev" = virtio-net ] || [ "$guest" = 1 ] ||
 	qemu+=(-netdev hubport,id=n1,hubid=0 -device virtio-net-pci,netdev=n1)
+
+# The guest scenario's disks, all virtio-blk: dom0's root file system (a
+# snapshot of the cached image: writes are discarded), the "harness" disk
+# with the test script and what the guests boot, and the dom0 disk that
+# blkback serves to each guest.
+if [ "$guest" = 1 ]; then
+	rootfs=$BUILD/dom0-rootfs.img
+	"$TOP/scripts/rootfs.sh" > /dev/null || die "no dom0 root file system"
+	[ -x "$BUILD/initramfs/init" ] || die "no guest agent at $BUILD/initramfs/init"
+	h=$dir/harness
+	mkdir -p "$h"
+	cp "$TOP/tests/guest/dom0-init" "$h/dom0-init"
+	cp "$BUILD/initramfs/init" "$h/agent"
+	cp "$kernel" "$h/bzImage"
+	cp "$initrd" "$h/initramfs.cpio.gz"
+	{
+		echo "GUESTS=${GUESTS:-3}"
+		echo "GUEST_TIMEOUT=${GUEST_TIMEOUT:-120}"
+		echo "GUEST_ARGS=\"console=hvc0 panic=-1 kunit.enable=0 agent.expect=xen-vbd:xen-vif agent.hyp=domu agent.hold=60 ${GUEST_ARGS:-}\""
+	} > "$h/guest.env"
+	mke2fs -q -t ext4 -L harness -d "$h" "$dir/harness.img" 64M
+	truncate -s 16M "$dir/guest-disk.img"
+	qemu+=(-drive "file=$rootfs,format=raw,if=none,id=root,snapshot=on"
+	       -device virtio-blk-pci,drive=root
+	       -drive "file=$dir/harness.img,format=raw,if=none,id=harness,readonly=on"
+	       -device virtio-blk-pci,drive=harness
+	       -drive "file=$dir/guest-disk.img,format=raw,if=none,id=guest"
+	       -device virtio-blk-pci,drive=guest,serial=guestdisk)
+fi
 
 agent="agent.expect=$expect agent.kunit=$kunit"
 # A native kernel registers the local APIC (R1). The series keeps a PV dom0
@@ -103,9 +141,15 @@ xen-dom0-*)
 	# dom0 command line must not contain one.
 	dom0="console=hvc0 earlyprintk=xen panic=-1 $agent agent.hyp=dom0 agent.lapic=$dom0_lapic ${DOM0_ARGS:-} $extra"
 	case "$dom0" in *,*) die "dom0 arguments must not contain a comma: $dom0" ;; esac
+	# The guest scenario's dom0 boots from its disk, without an initramfs.
+	if [ "$guest" = 1 ]; then
+		modules="$kernel root=/dev/vda rw init=/sbin/harness-init $dom0"
+	else
+		modules="$kernel $dom0,$initrd"
+	fi
 	qemu+=(-kernel "$xen" -append
 	       "console=com1 com1=115200,8n1 dom0_mem=1024M,max:1024M dom0_max_vcpus=2 loglvl=all guest_loglvl=all noreboot=false ${XEN_ARGS:-}"
-	       -initrd "$kernel $dom0,$initrd")
+	       -initrd "$modules")
 	;;
 *)	die "unknown scenario $scn" ;;
 esac

@@ -7,13 +7,16 @@
 #   5. the boot scenarios pass every guest-agent check
 #   6. the KUnit suites built in pass, natively and as dom0 (reported by
 #      the agent as kunit-* checks of each scenario)
-#   and a self-test: dom0 booted with pci=nomsi must fail its MSI checks.
+#   7. dom0 runs PV guests (xen-dom0-guest-q35), with the series and with
+#      the base tree
+#   and self-tests: dom0 booted with pci=nomsi must fail its MSI checks,
+#   and a dom0 without blkback and netback must fail to serve guests.
 # BASELINE=1 runs the same on the unpatched base tree.
 # SCENARIOS="..." limits the boots; SELFTEST=0 skips the self-test.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-SCENARIOS=${SCENARIOS:-native-pc native-q35 xen-dom0-pc xen-dom0-q35 xen-dom0-nopci}
+SCENARIOS=${SCENARIOS:-native-pc native-q35 xen-dom0-pc xen-dom0-q35 xen-dom0-nopci xen-dom0-guest-q35}
 SELFTEST=${SELFTEST:-1}
 clog=$LOGS/check
 mkdir -p "$clog"
@@ -102,16 +105,22 @@ fi
 "$TOP/scripts/xen.sh" > "$clog/xen.log" 2>&1 || fatal "getting Xen failed; see $clog/xen.log"
 "$TOP/scripts/initramfs.sh" > "$clog/initramfs.log" 2>&1 ||
 	fatal "building the initramfs failed; see $clog/initramfs.log"
+# The guest scenario's dom0 boots Debian with the Xen toolstack.
+case " $SCENARIOS " in *" xen-dom0-guest-"*)
+	step "dom0 root file system: Debian with xen-utils-4.17" "$clog/rootfs.log" \
+		"$TOP/scripts/rootfs.sh" ;;
+esac
 
-# Report every check a boot wrote to $LOGS/RUN/checks as a test of its own.
-report_checks() {	# report_checks RUN BOOT-LOG
-	local checks=$LOGS/$1/checks res name detail
+# Report every check a boot wrote to LOGS/RUN/checks as a test of its own
+# (the other variant's logs, and a prefix for its names, if given).
+report_checks() {	# report_checks RUN BOOT-LOG [LOGS PREFIX]
+	local checks=${3:-$LOGS}/$1/checks res name detail
 	if ! grep -q . "$checks" 2>/dev/null; then
-		report fail "$1: boot" "no checks; see $2"
+		report fail "${4:-}$1: boot" "no checks; see $2"
 		return
 	fi
 	while read -r res name detail; do
-		report "$([ "$res" = ok ] && echo ok || echo fail)" "$1: $name" "$detail"
+		report "$([ "$res" = ok ] && echo ok || echo fail)" "${4:-}$1: $name" "$detail"
 	done < "$checks"
 }
 
@@ -120,9 +129,23 @@ for scn in $SCENARIOS; do
 	echo "# boot $scn"
 	"$TOP/scripts/boot.sh" "$scn" > "$clog/boot-$scn.log" 2>&1
 	report_checks "$scn" "$clog/boot-$scn.log"
-	grep -q '^ok kunit-' "$LOGS/$scn/checks" 2>/dev/null ||
+	grep -qE '^ok (dom0-)?kunit-' "$LOGS/$scn/checks" 2>/dev/null ||
 		report fail "$scn: KUnit suites reported" "none found in the kernel log"
 done
+
+# 7: the guest scenario on the base tree as well, built with the same
+# config: a failure that the base shares is upstream's, not the series'.
+guest=$(echo " $SCENARIOS " | grep -oE ' xen-dom0-guest-[a-z0-9]+ ' | head -1 | tr -d ' ')
+if [ "$VARIANT" = series ] && [ -n "$guest" ]; then
+	echo "# boot $guest with the base tree"
+	base_out=$BUILD/baseline
+	if VARIANT=baseline KCONFIG=xen "$TOP/scripts/kernel.sh" > "$clog/kernel-baseline-xen.log" 2>&1; then
+		VARIANT=baseline "$TOP/scripts/boot.sh" "$guest" > "$clog/boot-baseline-$guest.log" 2>&1
+		report_checks "$guest" "$clog/boot-baseline-$guest.log" "$base_out/logs" "baseline: "
+	else
+		report fail "baseline: kernel builds (XEN_DOM0=y PCI=y)" "see $clog/kernel-baseline-xen.log"
+	fi
+fi
 
 # R4: an APIC access that bypasses the Xen ops must be caught (an oops that
 # names the caller), not served from a dummy page. Kernels with the series'
@@ -150,6 +173,23 @@ if [ "$SELFTEST" = 1 ]; then
 	else
 		report fail "self-test: pci=nomsi fails the three MSI checks in dom0" \
 			"$got of 3 failed; see $c"
+	fi
+	# A dom0 without its block and network backends cannot serve guests,
+	# and must say so (their initcalls are left out, as if not built).
+	if [ -n "$guest" ]; then
+		echo "# self-test: $guest without blkback and netback"
+		RUN_NAME=selftest-nobackends \
+		DOM0_ARGS="initcall_blacklist=xen_blkif_init initcall_blacklist=netback_init" \
+			"$TOP/scripts/boot.sh" "$guest" > "$clog/selftest-nobackends.log" 2>&1
+		c=$LOGS/selftest-nobackends/checks
+		if grep -q "^FAIL dom0-blkback blkback is not in the running dom0 kernel" "$c" 2>/dev/null &&
+		   grep -q "^FAIL dom0-netback netback is not in the running dom0 kernel" "$c" &&
+		   grep -q '^FAIL guests not started' "$c"; then
+			report ok "self-test: a dom0 without blkback and netback says so and starts no guest"
+		else
+			report fail "self-test: a dom0 without blkback and netback says so and starts no guest" \
+				"see $c"
+		fi
 	fi
 fi
 
