@@ -7,6 +7,8 @@
 #   make tree      unpack the base kernel and apply patches/ as commits
 #   make export    write the tree's commits back to patches/
 #   make kernel    build bzImage (KCONFIG=xen, or native for XEN=n)
+#   make rootfs    the guest scenario's dom0 root file system (Debian with
+#                  the Xen toolstack; cached in ~/.cache/xen-dom0-series)
 #   make boot-SCENARIO   one boot: native-pc native-q35 xen-dom0-pc xen-dom0-q35
 #                  xen-dom0-nopci xen-dom0-guest-q35 (dom0 runs PV guests)
 #   make bench     the series against the base, same config, same run: a
@@ -20,7 +22,7 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: all run check bench bisect deps tree export kernel initramfs xen clean
+.PHONY: all run check bench bisect deps tree export kernel initramfs xen rootfs clean
 all: run
 
 deps:
@@ -43,6 +45,13 @@ xen: deps
 
 boot-%: kernel initramfs xen
 	@$(S)/boot.sh $*
+
+# The guest scenario's dom0 boots a Debian root file system.
+boot-xen-dom0-guest-%: kernel initramfs xen rootfs
+	@$(S)/boot.sh xen-dom0-guest-$*
+
+rootfs: xen
+	@$(S)/rootfs.sh
 
 check:
 	@$(S)/check.sh

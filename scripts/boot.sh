@@ -19,6 +19,8 @@
 # DOM0_ARGS=pci=nomsi to see the MSI checks fail); RUN_NAME names the
 # log directory instead of SCENARIO. For make bench: QEMU_ARGS adds QEMU
 # options, XEN_ARGS Xen options, and NO_DISKS=1 leaves the disks out.
+# The guest scenario: GUESTS guests one after the other (3), GUEST_TIMEOUT
+# seconds for each (120), GUEST_ARGS more arguments for the guest kernel.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -43,6 +45,10 @@ mkdir -p "$dir"
 
 guest=0
 case "$scn" in xen-dom0-guest-*) guest=1 ;; esac
+guests=${GUESTS:-3}
+guest_timeout=${GUEST_TIMEOUT:-120}
+# dom0's boot, then each guest in turn, each within its own time limit.
+[ "$guest" = 0 ] || timeout=${BOOT_TIMEOUT:-$((120 + guests * (guest_timeout + 30)))}
 case "$scn" in
 *-pc)  machine=pc;  disk=ide ;;
 *-q35) machine=q35; disk=ahci ;;
@@ -101,7 +107,7 @@ nodev=${NO_DEVICE:-}
 # blkback serves to each guest.
 if [ "$guest" = 1 ]; then
 	rootfs=$BUILD/dom0-rootfs.img
-	"$TOP/scripts/rootfs.sh" > /dev/null || die "no dom0 root file system"
+	[ -s "$rootfs" ] || die "no dom0 root file system at $rootfs; run scripts/rootfs.sh"
 	[ -x "$BUILD/initramfs/init" ] || die "no guest agent at $BUILD/initramfs/init"
 	h=$dir/harness
 	mkdir -p "$h"
@@ -109,11 +115,9 @@ if [ "$guest" = 1 ]; then
 	cp "$BUILD/initramfs/init" "$h/agent"
 	cp "$kernel" "$h/bzImage"
 	cp "$initrd" "$h/initramfs.cpio.gz"
-	{
-		echo "GUESTS=${GUESTS:-3}"
-		echo "GUEST_TIMEOUT=${GUEST_TIMEOUT:-120}"
-		echo "GUEST_ARGS=\"console=hvc0 panic=-1 kunit.enable=0 agent.expect=xen-vbd:xen-vif agent.hyp=domu agent.hold=60 ${GUEST_ARGS:-}\""
-	} > "$h/guest.env"
+	printf 'GUESTS=%q\nGUEST_TIMEOUT=%q\nGUEST_ARGS=%q\n' "$guests" "$guest_timeout" \
+		"console=hvc0 panic=-1 kunit.enable=0 agent.expect=xen-vbd:xen-vif agent.hyp=domu agent.hold=60 ${GUEST_ARGS:-}" \
+		> "$h/guest.env"
 	mke2fs -q -t ext4 -L harness -d "$h" "$dir/harness.img" 64M
 	truncate -s 16M "$dir/guest-disk.img"
 	qemu+=(-drive "file=$rootfs,format=raw,if=none,id=root,snapshot=on"

@@ -134,7 +134,8 @@ for scn in $SCENARIOS; do
 done
 
 # 7: the guest scenario on the base tree as well, built with the same
-# config: a failure that the base shares is upstream's, not the series'.
+# config, its checks reported as "baseline: ...": where a failure is shared
+# with the base, it is not the series' doing.
 guest=$(echo " $SCENARIOS " | grep -oE ' xen-dom0-guest-[a-z0-9]+ ' | head -1 | tr -d ' ')
 if [ "$VARIANT" = series ] && [ -n "$guest" ]; then
 	echo "# boot $guest with the base tree"

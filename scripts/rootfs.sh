@@ -8,8 +8,10 @@
 # nothing that changes with the series and is built once per machine.
 #
 # Cached in $ROOTFS_CACHE (default ~/.cache/xen-dom0-series, beside ccache)
-# under a key made of the Xen version, the suite and this script; the
-# debootstrap tree is built under $BUILD/rootfs.
+# under a key made of what goes into the image: the suite, the Xen version,
+# the packages, harness-init and $recipe (bump it when the steps change);
+# the debootstrap tree is built under $BUILD/rootfs. A new image replaces
+# the older ones in the cache.
 # DEBIAN_MIRROR and DEBIAN_SECURITY name other mirrors.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -18,9 +20,27 @@ suite=bookworm
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 security=${DEBIAN_SECURITY:-http://deb.debian.org/debian-security}
 cache=${ROOTFS_CACHE:-$HOME/.cache/xen-dom0-series}
+recipe=1
+include=iproute2
 "$TOP/scripts/xen.sh"
 xenver=$(cat "$XEN_DIR/version")
-key=$( (echo "$suite $xenver"; cat "$0") | sha256sum | cut -c1-12)
+
+# PID 1 of the harness's dom0.
+harness_init='#!/bin/sh
+# PID 1 of the harness'"'"'s dom0: run the test script from the disk labelled
+# "harness" (scripts/boot.sh makes it for each boot).
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mkdir -p /harness
+if mount -o ro LABEL=harness /harness && [ -x /harness/dom0-init ]; then
+	exec /harness/dom0-init
+fi
+echo "AGENT FAIL harness-disk no disk labelled harness with a dom0-init"
+echo "AGENT done 0 1"
+exec sleep infinity'
+
+key=$(printf '%s\n' "$recipe" "$suite" "$xenver" "$include" "$harness_init" |
+	sha256sum | cut -c1-12)
 img=$cache/dom0-rootfs-$key.img
 link=$BUILD/dom0-rootfs.img
 if [ -s "$img" ]; then
@@ -29,13 +49,18 @@ if [ -s "$img" ]; then
 	exit 0
 fi
 
+[ "$(id -u)" = 0 ] ||
+	die "building the dom0 root file system needs root (debootstrap, chroot, mke2fs -d of root's files)"
 tree=$BUILD/rootfs/tree
 log=$BUILD/rootfs/build.log
 mkdir -p "$BUILD/rootfs" "$cache"
-rm -rf "$tree"
+# Mounts an interrupted run left inside the tree, deepest first.
+awk -v t="$tree/" 'index($2, t) == 1 { print $2 }' /proc/mounts | sort -r |
+	while read -r m; do umount "$m" || true; done
+rm -rf --one-file-system "$tree"
 start=$(date +%s)
 msg "rootfs: debootstrap $suite (minbase) from $mirror (log: $log)"
-debootstrap --variant=minbase --include=iproute2 "$suite" "$tree" "$mirror" \
+debootstrap --variant=minbase --include="$include" "$suite" "$tree" "$mirror" \
 	> "$log" 2>&1 || { tail -20 "$log" >&2; die "debootstrap failed; see $log"; }
 
 # The toolstack from the same Debian build as the hypervisor: bookworm's
@@ -65,20 +90,7 @@ trap - EXIT
 rm -rf "$tree"/var/lib/apt/lists/* "$tree/usr/sbin/policy-rc.d" "$tree/etc/resolv.conf"
 echo dom0 > "$tree/etc/hostname"
 
-cat > "$tree/sbin/harness-init" <<'EOF'
-#!/bin/sh
-# PID 1 of the harness's dom0: run the test script from the disk labelled
-# "harness" (scripts/boot.sh makes it for each boot).
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mkdir -p /harness
-if mount -o ro LABEL=harness /harness && [ -x /harness/dom0-init ]; then
-	exec /harness/dom0-init
-fi
-echo "AGENT FAIL harness-disk no disk labelled harness with a dom0-init"
-echo "AGENT done 0 1"
-exec sleep infinity
-EOF
+printf '%s\n' "$harness_init" > "$tree/sbin/harness-init"
 chmod 755 "$tree/sbin/harness-init"
 
 # Room for the logs and xenstored's database; the boots run on a snapshot.
@@ -86,6 +98,7 @@ size=$(( $(du -sm "$tree" | cut -f1) + 256 ))
 mke2fs -q -t ext4 -L dom0root -d "$tree" "$img.tmp" "${size}M" ||
 	die "packing the root file system failed"
 mv "$img.tmp" "$img"
+find "$cache" -maxdepth 1 -name 'dom0-rootfs-*.img' ! -path "$img" -delete
 ln -sfn "$img" "$link"
 rm -rf "$tree"
 msg "rootfs: $img (${size} MiB, xen-utils-4.17 $xenver) in $(( $(date +%s) - start ))s"

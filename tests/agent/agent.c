@@ -22,6 +22,8 @@
  *   agent.bypass=WHAT[:...]    instead of the device checks: make each APIC
  *                              access that bypasses the Xen ops on purpose
  *                              (io-apic, local-apic) and check that it oopses
+ *   agent.seed=N               vary the pattern written to the disks (the
+ *                              guest scenario's guests share one disk)
  *   agent.hold=SECONDS         after "AGENT done", print "AGENT hold" and
  *                              wait for a line on the console (at most
  *                              SECONDS) before powering off: dom0 looks at
@@ -561,10 +563,15 @@ static uint64_t fnv1a(const unsigned char *p, size_t n, uint64_t h)
 	return h;
 }
 
-/* Write a pattern to the start of the disk, read it back, compare. */
+/*
+ * Write a pattern to the start of the disk, read it back, compare. The
+ * pattern depends on agent.seed, so that a run cannot pass by reading back
+ * what an earlier one wrote.
+ */
 static void disk_workload(struct device *d)
 {
-	char disk[64], path[96], name[64];
+	char disk[64], path[96], name[64], seed_arg[16] = "0";
+	unsigned int seed;
 	uint64_t wsum = 0xcbf29ce484222325ULL, rsum = wsum;
 	unsigned char *buf;
 	ssize_t n;
@@ -572,6 +579,8 @@ static void disk_workload(struct device *d)
 	bool ok = true;
 
 	snprintf(name, sizeof(name), "%s-disk", d->name);
+	param("agent.seed", seed_arg, sizeof(seed_arg));
+	seed = (unsigned int)strtoul(seed_arg, NULL, 10);
 	if (!disk_below(d->sysfs, disk, sizeof(disk))) {
 		result(false, name, "no block device below %s", d->sysfs);
 		return;
@@ -589,7 +598,8 @@ static void disk_workload(struct device *d)
 	}
 	for (off = 0; ok && off < DISK_BYTES; off += DISK_CHUNK) {
 		for (i = 0; i < DISK_CHUNK; i++)
-			buf[i] = (unsigned char)((off + i) * 2654435761u >> 13);
+			buf[i] = (unsigned char)((off + i + seed * 7919u) *
+						 2654435761u >> 13);
 		wsum = fnv1a(buf, DISK_CHUNK, wsum);
 		n = pwrite(fd, buf, DISK_CHUNK, off);
 		ok = n == DISK_CHUNK;
@@ -1101,30 +1111,50 @@ static const char *const fail_words[] = { "fail", "error", "refused" };
  */
 static const struct known_report {
 	const char *header;
-	const char *where;
+	const char *where[3];	/* each within KNOWN_LOOKAHEAD lines */
 	const char *why;
 } known_reports[] = {
 	{ "WARNING: possible circular locking dependency detected",
-	  "at: gntdev_mmap+",
+	  { "(&priv->lock)", "at: gntdev_mmap+", "(&mm->mmap_lock)" },
 	  "Linux 6.12 gntdev: IOCTL_GNTDEV_MAP_GRANT_REF copies to user space "
 	  "under priv->lock, gntdev_mmap() takes priv->lock under mmap_lock; "
-	  "any gntdev user (xenstored) triggers it; lockdep is off after it" },
+	  "any gntdev user (xenstored) triggers it" },
 };
-#define KNOWN_LOOKAHEAD	8	/* lines from the header to @where */
+#define KNOWN_LOOKAHEAD	8	/* lines from the header to each @where */
 #define KNOWN_LINES	200	/* at most, to the end of its stack dump */
+
+static bool near(char **lines, int n, int i, const char *what)
+{
+	int j;
+
+	for (j = i + 1; j < n && j <= i + KNOWN_LOOKAHEAD; j++)
+		if (strstr(lines[j], what))
+			return true;
+	return false;
+}
+
+/* Does @line start a report of its own (which ends the one before)? */
+static bool starts_report(const char *line)
+{
+	return strstr(line, "WARNING:") || strstr(line, "BUG:") ||
+	       strstr(line, "Oops") || strstr(line, "Kernel panic");
+}
 
 /* The known report that starts at line @i of @lines, if any. */
 static const struct known_report *known_report_at(char **lines, int n, int i)
 {
-	size_t k;
-	int j;
+	const struct known_report *kr;
+	size_t k, w;
 
 	for (k = 0; k < sizeof(known_reports) / sizeof(*known_reports); k++) {
-		if (!strstr(lines[i], known_reports[k].header))
+		kr = &known_reports[k];
+		if (!strstr(lines[i], kr->header))
 			continue;
-		for (j = i + 1; j < n && j <= i + KNOWN_LOOKAHEAD; j++)
-			if (strstr(lines[j], known_reports[k].where))
-				return &known_reports[k];
+		for (w = 0; w < 3 && kr->where[w]; w++)
+			if (!near(lines, n, i, kr->where[w]))
+				break;
+		if (w == 3 || !kr->where[w])
+			return kr;
 	}
 	return NULL;
 }
@@ -1148,15 +1178,21 @@ static bool has_word(const char *line, const char *const *words, size_t n)
  */
 static void check_log(void)
 {
-	char *copy = strdup(klog), *line, *save, **lines = NULL;
+	char *copy = strdup(klog), *line, *save, **lines;
 	bool in_kunit = false;
 	int bad = 0, known = 0, n = 0, i, end;
 
-	for (line = strtok_r(copy, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		lines = realloc(lines, (n + 1) * sizeof(*lines));
-		lines[n++] = klog_text(line);
+	/* One pointer per line (a line is at least its newline). */
+	lines = malloc((strlen(klog) + 1) * sizeof(*lines));
+	if (!copy || !lines) {
+		free(copy);
+		free(lines);
+		result(false, "kernel-log", "out of memory");
+		return;
 	}
+	for (line = strtok_r(copy, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		lines[n++] = klog_text(line);
 	for (i = 0; i < n; i++) {
 		const struct known_report *kr = known_report_at(lines, n, i);
 		char *t = lines[i];
@@ -1164,11 +1200,16 @@ static void check_log(void)
 		bool hit = false;
 
 		if (kr) {
+			/*
+			 * Its lines, to the end of its stack dump; lockdep
+			 * reports once and then turns itself off.
+			 */
 			printf("AGENT log known upstream report: %s (%s)\n", t,
 			       kr->why);
 			known++;
-			for (end = i + KNOWN_LINES; i + 1 < n && i < end &&
-			     !strstr(lines[i], "</TASK>"); i++)
+			for (end = i + KNOWN_LINES; i + 1 < n && i + 1 < end &&
+			     !strstr(lines[i], "</TASK>") &&
+			     !starts_report(lines[i + 1]); i++)
 				;
 			continue;
 		}
@@ -1192,7 +1233,8 @@ static void check_log(void)
 	free(copy);
 	result(!bad, "kernel-log",
 	       "%d bad lines (warnings, oopses, lockdep, failed hypercalls)%s",
-	       bad, known ? "; known upstream reports listed above" : "");
+	       bad, known ? "; known upstream reports listed above (lockdep "
+			    "turns itself off after its first report)" : "");
 }
 
 /* ---- APIC bypasses: they must fault, and the oops must name the caller ---- */
@@ -1296,12 +1338,20 @@ static void hold(int seconds)
 {
 	struct pollfd pfd = { .fd = 0, .events = POLLIN };
 	char buf[64];
+	int n;
 
+	if (seconds <= 0 || seconds > 3600)
+		seconds = 60;
 	printf("AGENT hold\n");
 	fflush(stdout);
-	if (poll(&pfd, 1, seconds * 1000) > 0 && read(0, buf, sizeof(buf)) > 0)
+	n = poll(&pfd, 1, seconds * 1000);
+	if (n > 0 && (pfd.revents & POLLIN) && read(0, buf, sizeof(buf)) > 0)
 		return;
-	printf("AGENT hold: nothing came in %d s\n", seconds);
+	if (n == 0)
+		printf("AGENT hold: nothing came in %d s\n", seconds);
+	else
+		printf("AGENT hold: the console failed (poll %d, revents %#x): %s\n",
+		       n, n > 0 ? pfd.revents : 0, strerror(errno));
 }
 
 /* agent --system-checks: the checks that need no device, then exit. */
