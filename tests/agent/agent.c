@@ -1109,9 +1109,11 @@ static const char *const fail_words[] = { "fail", "error", "refused" };
  * whose next lines name @where is listed with the reason and not counted.
  * It ends at the end of its stack dump. Keep this list short and say why.
  */
+#define KNOWN_WHERE	3
 static const struct known_report {
 	const char *header;
-	const char *where[3];	/* each within KNOWN_LOOKAHEAD lines */
+	/* each within KNOWN_LOOKAHEAD lines of the header */
+	const char *where[KNOWN_WHERE];
 	const char *why;
 } known_reports[] = {
 	{ "WARNING: possible circular locking dependency detected",
@@ -1150,10 +1152,10 @@ static const struct known_report *known_report_at(char **lines, int n, int i)
 		kr = &known_reports[k];
 		if (!strstr(lines[i], kr->header))
 			continue;
-		for (w = 0; w < 3 && kr->where[w]; w++)
+		for (w = 0; w < KNOWN_WHERE; w++)
 			if (!near(lines, n, i, kr->where[w]))
 				break;
-		if (w == 3 || !kr->where[w])
+		if (w == KNOWN_WHERE)
 			return kr;
 	}
 	return NULL;
