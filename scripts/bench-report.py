@@ -64,17 +64,35 @@ def parse_boot(path, scenario):
         'e1000_irqs_per_ms': kv['e1000_irqs'] / ms,
         'virtio_irqs_per_ms': kv['virtio_irqs'] / ms,
     }
+    # The edge-triggered part: the serial port's legacy IRQ.
+    m = re.search(r'^AGENT bench-edge (.*)$', text, re.M)
+    if not m:
+        fail(f'{path}: no "AGENT bench-edge" line')
+    edge = {k: int(v) for k, v in (f.split('=', 1) for f in m.group(1).split())}
+    if edge['serial_irqs'] <= 0:
+        fail(f'{path}: the serial port did not interrupt')
+
+    def by_cmd(counts, kind):	# hypercall counts of one kind, by command
+        return {int(k.split('.')[1]): v for k, v in counts.items()
+                if k.startswith(kind + '.')}
     if 'irq_info_bytes' in kv:
-        def by_cmd(kind):	# hypercall counts of one kind, by command
-            return {int(k.split('.')[1]): v for k, v in kv.items()
-                    if k.startswith(kind + '.')}
-        ev, pd = by_cmd('evtchn'), by_cmd('physdev')
+        ev, pd = by_cmd(kv, 'evtchn'), by_cmd(kv, 'physdev')
         fig.update({
             'eoi_per_e1000_irq': pd.get(PHYSDEVOP_EOI, 0) / kv['e1000_irqs'],
             'unmask_per_irq': ev.get(EVTCHNOP_UNMASK, 0) / irqs,
             'hypercalls_per_irq': (sum(ev.values()) + sum(pd.values())) / irqs,
             'pirq_bytes': kv['irq_info_bytes'] + kv['irq_desc_bytes'],
         })
+        pd_edge = by_cmd(edge, 'physdev')
+        fig['eoi_per_serial_irq'] = pd_edge.get(PHYSDEVOP_EOI, 0) / edge['serial_irqs']
+        # With the series, xen/pirqs counts each pirq's EOI hypercalls: it
+        # must agree with the counting patch (no other pirq needs EOIs).
+        for pirq_key, count in (('e1000_pirq_eois', pd.get(PHYSDEVOP_EOI, 0)),
+                                ('serial_pirq_eois', pd_edge.get(PHYSDEVOP_EOI, 0))):
+            src = kv if pirq_key in kv else edge
+            if pirq_key in src and src[pirq_key] != count:
+                fail(f'{path}: xen/pirqs counts {src[pirq_key]} EOI hypercalls '
+                     f'({pirq_key}), the counting patch {count}')
     return fig
 
 
@@ -157,6 +175,8 @@ COMPARE = (
     ('dom0', 'ping round trip', 'guest ns', dom0, 'ping_ns', 'base'),
     ('dom0', 'PHYSDEVOP_eoi per e1000 (level) interrupt', 'calls',
      dom0, 'eoi_per_e1000_irq', 'base'),
+    ('dom0', 'PHYSDEVOP_eoi per serial (edge) interrupt', 'calls',
+     dom0, 'eoi_per_serial_irq', 'base'),
     ('dom0', 'EVTCHNOP_unmask per interrupt (both NICs)', 'calls',
      dom0, 'unmask_per_irq', 'base'),
     ('dom0', 'event-channel + physdev hypercalls per interrupt', 'calls',

@@ -60,6 +60,7 @@ if [ "$guest" = 1 ]; then
 	expect=none
 elif [ -n "$disk" ]; then
 	expect="serial:$disk:e1000:virtio-net:virtio-blk:i8042:sci"
+	[ "${NO_DISKS:-0}" = 1 ] || expect="$expect:intx-pair"
 else
 	# A kernel without PCI: the legacy devices. Not the SCI: QEMU's DSDT
 	# declares PCI configuration space regions, which ACPI cannot load
@@ -96,6 +97,19 @@ nodev=${NO_DEVICE:-}
 [ "$nodev" = virtio-blk ] || [ "$nodisks" = 1 ] ||
 	qemu+=(-drive "file=$dir/disk1.img,format=raw,if=none,id=d1"
 	       -device "virtio-blk-pci,drive=d1")
+# Two devices that share one INTx line: virtio-blk disks without MSI-X
+# behind a PCI bridge, in slots 1 and 5, whose INTA# the bridge swizzles
+# onto the same pin of its own (slot + pin) mod 4.
+if [ "$nodisks" != 1 ] && [ -n "$disk" ]; then
+	truncate -s 4M "$dir/intx-a.img" "$dir/intx-b.img"
+	qemu+=(-device pci-bridge,id=br0,chassis_nr=1,addr=0x10)
+	for x in a b; do
+		slot=1
+		[ "$x" = a ] || slot=5
+		qemu+=(-drive "file=$dir/intx-$x.img,format=raw,if=none,id=intx$x"
+		       -device "virtio-blk-pci,drive=intx$x,bus=br0,addr=$slot,vectors=0,serial=intx-$x")
+	done
+fi
 [ "$nodev" = e1000 ] || [ "$guest" = 1 ] ||
 	qemu+=(-netdev hubport,id=n0,hubid=0 -device e1000,netdev=n0)
 [ "$nodev" = virtio-net ] || [ "$guest" = 1 ] ||
@@ -132,7 +146,8 @@ agent="agent.expect=$expect agent.kunit=$kunit"
 # A native kernel registers the local APIC (R1). The series keeps a PV dom0
 # off the MADT's local APICs (R4); the base tree still registers them.
 dom0_lapic=none
-[ "$VARIANT" != baseline ] || dom0_lapic=registered
+dom0_pirq=domain
+[ "$VARIANT" != baseline ] || { dom0_lapic=registered; dom0_pirq=chip; }
 case "$scn" in
 native-*)
 	qemu+=(-kernel "$kernel" -initrd "$initrd" -append
@@ -143,7 +158,7 @@ xen-dom0-*)
 	[ -f "$xen" ] || die "no Xen image at $xen; run scripts/xen.sh"
 	# QEMU's multiboot loader: modules are separated by commas, so the
 	# dom0 command line must not contain one.
-	dom0="console=hvc0 earlyprintk=xen panic=-1 $agent agent.hyp=dom0 agent.lapic=$dom0_lapic ${DOM0_ARGS:-} $extra"
+	dom0="console=hvc0 earlyprintk=xen panic=-1 $agent agent.hyp=dom0 agent.lapic=$dom0_lapic agent.pirq=$dom0_pirq ${DOM0_ARGS:-} $extra"
 	case "$dom0" in *,*) die "dom0 arguments must not contain a comma: $dom0" ;; esac
 	# The guest scenario's dom0 boots from its disk, without an initramfs.
 	if [ "$guest" = 1 ]; then

@@ -11,9 +11,14 @@
  * Kernel command line (set by scripts/boot.sh):
  *   agent.expect=DEV[:DEV...]  devices that must be present and interrupt:
  *                              serial ide ahci e1000 virtio-net virtio-blk
- *                              i8042 sci, and in a PV guest xen-vbd xen-vif
- *                              (the guest pings dom0's bridge)
+ *                              i8042 sci intx-pair (two virtio-blk disks,
+ *                              serials intx-a and intx-b, that share one
+ *                              INTx line), and in a PV guest xen-vbd
+ *                              xen-vif (the guest pings dom0's bridge)
  *   agent.hyp=none|dom0|domu   what /sys/hypervisor must say
+ *   agent.pirq=domain|chip     how dom0's GSIs must look: IO-APIC IRQs stacked
+ *                              on the xen-pirq irq domain (chip xen-ioapic),
+ *                              or the base tree's flat xen-pirq chip
  *   agent.lapic=registered|none
  *                              whether the MADT's local APICs must be taken
  *   agent.kunit=SUITE[:...]    KUnit suites that must have run and passed
@@ -252,9 +257,66 @@ static void irq_attr(int irq, const char *attr, char *buf, size_t len)
 
 /*
  * Does @irq look like @kind? Natively: IO-APIC with the right trigger, or
- * a PCI-MSI domain. As Xen dom0: the xen-pirq chip with the pirq kind as
- * its flow name. A Xen frontend's event channel: a xen-dyn chip.
+ * a PCI-MSI domain. As Xen dom0: a GSI is an IO-APIC IRQ with the
+ * xen-ioapic chip and the right trigger (agent.pirq=domain), or else the
+ * xen-pirq chip with the pirq kind as its flow name, as MSIs are. A Xen
+ * frontend's event channel: a xen-dyn chip.
  */
+/* agent.pirq=domain: dom0's GSIs are IO-APIC IRQs over the xen-pirq domain. */
+static bool pirq_domain;
+
+#define PIRQS_FILE	"/sys/kernel/debug/xen/pirqs"
+
+/*
+ * The line of debugfs xen/pirqs for Linux IRQ @irq ("pirq=P irq=I
+ * source=gsi gsi=G evtchn=E cpu=C trigger=T polarity=P needs-eoi=N
+ * eoi-hypercalls=H"), without its newline. False if there is none.
+ */
+static bool pirq_line(int irq, char *out, size_t len)
+{
+	char line[512], key[32];
+	bool found = false;
+	FILE *f = fopen(PIRQS_FILE, "re");
+
+	if (!f)
+		return false;
+	snprintf(key, sizeof(key), " irq=%d ", irq);
+	while (!found && fgets(line, sizeof(line), f)) {
+		if (!strstr(line, key))
+			continue;
+		line[strcspn(line, "\n")] = '\0';
+		snprintf(out, len, "%s", line);
+		found = true;
+	}
+	fclose(f);
+	return found;
+}
+
+/*
+ * A GSI under the xen-pirq domain: an IO-APIC IRQ (chip xen-ioapic) with
+ * the trigger of @kind, and a pirq for it in xen/pirqs whose GSI is the IRQ
+ * number and whose trigger is the same.
+ */
+static bool gsi_pirq_ok(int irq, enum irq_kind kind, const char *chip,
+			const char *type, char *why, size_t len)
+{
+	const char *trigger = kind == KIND_EDGE ? "edge" : "level";
+	char line[512], want[64];
+	size_t n = strlen(why);
+
+	if (!pirq_line(irq, line, sizeof(line))) {
+		snprintf(why + n, len - n, " (no pirq in " PIRQS_FILE ")");
+		return false;
+	}
+	snprintf(why + n, len - n, " [%s]", line);
+	snprintf(want, sizeof(want), " source=gsi gsi=%d ", irq);
+	if (!strstr(line, want))
+		return false;
+	snprintf(want, sizeof(want), " trigger=%s ", trigger);
+	return strstr(line, want) && !strcmp(chip, "xen-ioapic") &&
+	       !strcmp(type, trigger);
+}
+
 static bool irq_is_kind(int irq, enum irq_kind kind, bool xen, char *why,
 			size_t len)
 {
@@ -269,6 +331,8 @@ static bool irq_is_kind(int irq, enum irq_kind kind, bool xen, char *why,
 
 	if (kind == KIND_EVTCHN)
 		return !strncmp(chip, "xen-dyn", 7);
+	if (xen && pirq_domain && (kind == KIND_EDGE || kind == KIND_LEVEL))
+		return gsi_pirq_ok(irq, kind, chip, type, why, len);
 	if (xen) {
 		static const char *const xen_names[] = {
 			"ioapic-edge", "ioapic-level", "msi", "msi-x"
@@ -295,9 +359,24 @@ static bool irq_is_kind(int irq, enum irq_kind kind, bool xen, char *why,
 
 /* ---- devices in sysfs ---- */
 
+static bool disk_below(const char *dev, char *out, size_t len);
+
+/* Is sysfs device @dev one of the intx-pair disks (serial intx-...)? */
+static bool is_intx_pair_disk(const char *dev)
+{
+	char disk[64], path[128], serial[64];
+
+	if (!disk_below(dev, disk, sizeof(disk)))
+		return false;
+	snprintf(path, sizeof(path), "/sys/block/%s/serial", disk);
+	return !read_file(path, serial, sizeof(serial)) &&
+	       !strncmp(serial, "intx-", 5);
+}
+
 /*
  * The sysfs path of the first device bound to @driver on @bus, resolved
- * (/sys/devices/...). Returns false if there is none.
+ * (/sys/devices/...), other than the intx-pair disks. Returns false if
+ * there is none.
  */
 static bool dev_by_driver(const char *bus, const char *driver, char *out,
 			  size_t len)
@@ -319,9 +398,11 @@ static bool dev_by_driver(const char *bus, const char *driver, char *out,
 		real = realpath(path, NULL);
 		if (!real)
 			continue;
-		snprintf(out, len, "%s", real);
+		if (!is_intx_pair_disk(real)) {
+			snprintf(out, len, "%s", real);
+			found = true;
+		}
 		free(real);
-		found = true;
 	}
 	closedir(d);
 	return found;
@@ -494,13 +575,13 @@ static bool find_device(struct device *d)
  */
 static void check_irqs(struct device *d, bool xen)
 {
-	char why[256] = "", name[64];
+	char why[768] = "", name[64];
 	bool kind_ok = d->irqs.n > 0;
 	long delta;
 	int i;
 
 	for (i = 0; i < d->irqs.n; i++) {
-		char one[256];
+		char one[768];
 
 		if (!irq_is_kind(d->irqs.irq[i], d->kind, xen, one, sizeof(one)))
 			kind_ok = false;
@@ -618,6 +699,120 @@ static void disk_workload(struct device *d)
 	       "%s: wrote %d KiB sum %016llx, read back sum %016llx%s", path,
 	       DISK_BYTES >> 10, (unsigned long long)wsum,
 	       (unsigned long long)rsum, ok ? "" : " (I/O error)");
+}
+
+/*
+ * agent.expect=intx-pair: two virtio-blk disks (serials intx-a, intx-b)
+ * behind one PCI bridge, in slots whose INTA# the bridge swizzles onto the
+ * same line, without MSI-X (QEMU's vectors=0). Both must be on one IRQ of
+ * the INTx kind with both drivers' handlers on it, and each disk's I/O must
+ * complete and make that IRQ count.
+ */
+static void intx_pair_workload(bool xen)
+{
+	static struct device pair[] = {
+		{ .name = "intx-a", .bus = "virtio", .kind = KIND_LEVEL,
+		  .counts = true, .disk = true },
+		{ .name = "intx-b", .bus = "virtio", .kind = KIND_LEVEL,
+		  .counts = true, .disk = true },
+	};
+	char path[PATH_MAX], pci[PATH_MAX], buf[256], *real;
+	enum irq_kind kind;
+	struct dirent *e;
+	int i, n;
+	DIR *d;
+
+	d = opendir("/sys/block");
+	while (d && (e = readdir(d))) {
+		snprintf(path, sizeof(path), "/sys/block/%s/serial", e->d_name);
+		if (e->d_name[0] == '.' || read_file(path, buf, sizeof(buf)))
+			continue;
+		for (i = 0; i < 2; i++) {
+			if (strcmp(buf, pair[i].name))
+				continue;
+			snprintf(path, sizeof(path), "/sys/block/%s/device",
+				 e->d_name);
+			real = realpath(path, NULL);
+			if (real)
+				snprintf(pair[i].sysfs, sizeof(pair[i].sysfs),
+					 "%s", real);
+			free(real);
+		}
+	}
+	if (d)
+		closedir(d);
+
+	for (i = 0; i < 2; i++) {
+		pair[i].irqs.n = 0;
+		kind = KIND_MSIX;
+		if (pair[i].sysfs[0]) {
+			pci_of(&pair[i], pci, sizeof(pci));
+			pci_irqs(pci, &pair[i].irqs, &kind);
+		}
+		snprintf(path, sizeof(path), "%s-present", pair[i].name);
+		result(pair[i].irqs.n == 1 && kind == KIND_LEVEL, path,
+		       "%s irqs=%d%s", pair[i].sysfs[0] ? pair[i].sysfs :
+		       "no disk with this serial", pair[i].irqs.n,
+		       kind == KIND_LEVEL ? " (INTx)" : " (not INTx)");
+	}
+	if (pair[0].irqs.n != 1 || pair[1].irqs.n != 1)
+		return;
+
+	result(pair[0].irqs.irq[0] == pair[1].irqs.irq[0], "intx-pair-shared",
+	       "intx-a irq=%d intx-b irq=%d", pair[0].irqs.irq[0],
+	       pair[1].irqs.irq[0]);
+	snprintf(path, sizeof(path), "/sys/kernel/irq/%d/actions",
+		 pair[0].irqs.irq[0]);
+	if (read_file(path, buf, sizeof(buf)))
+		snprintf(buf, sizeof(buf), "?");
+	for (n = 1, real = buf; (real = strchr(real, ',')); real++)
+		n++;
+	result(n >= 2, "intx-pair-handlers", "irq %d actions %s",
+	       pair[0].irqs.irq[0], buf);
+
+	for (i = 0; i < 2; i++) {
+		pair[i].before = irqset_count(&pair[i].irqs);
+		disk_workload(&pair[i]);
+		check_irqs(&pair[i], xen);
+	}
+}
+
+/*
+ * dom0 with the xen-pirq domain: 1000 request_irq()/free_irq() cycles of an
+ * unused GSI (debugfs xen/pirq_cycle_test). Xen's count of bound event
+ * channels, the pirqs and the IRQ descriptors must be one higher while the
+ * IRQ is requested - or the counts measure nothing - and back afterwards.
+ */
+#define PIRQ_CYCLE_FILE	"/sys/kernel/debug/xen/pirq_cycle_test"
+
+static void pirq_cycle_test(void)
+{
+	unsigned int c[3][3], cycles = 0, want = 1000;
+	char buf[512], arg[16];
+	int fd, gsi = -1, err = 0, irq = -1, i;
+	bool ok;
+
+	snprintf(arg, sizeof(arg), "%u", want);
+	fd = open(PIRQ_CYCLE_FILE, O_WRONLY | O_CLOEXEC);
+	if (fd < 0) {
+		result(false, "pirq-cycle", PIRQ_CYCLE_FILE ": %s",
+		       strerror(errno));
+		return;
+	}
+	if (write(fd, arg, strlen(arg)) < 0)
+		err = -errno;
+	close(fd);
+	if (read_file(PIRQ_CYCLE_FILE, buf, sizeof(buf)))
+		snprintf(buf, sizeof(buf), "no result");
+	ok = sscanf(buf, "gsi=%d cycles=%u/%*u error=%*d irq=%d evtchns=%u/%u/%u pirqs=%u/%u/%u irq-descs=%u/%u/%u",
+		    &gsi, &cycles, &irq, &c[0][0], &c[0][1], &c[0][2],
+		    &c[1][0], &c[1][1], &c[1][2], &c[2][0], &c[2][1],
+		    &c[2][2]) == 12;
+	ok = ok && !err && cycles == want && irq == gsi;
+	for (i = 0; ok && i < 3; i++)
+		ok = c[i][1] == c[i][0] + 1 && c[i][2] == c[i][0];
+	result(ok, "pirq-cycle", "%s%s (before/requested/after)",
+	       err ? "write failed: " : "", buf);
 }
 
 /* ---- network: e1000 in this namespace, virtio-net in another ---- */
@@ -921,13 +1116,71 @@ static long long now_ns(void)
 	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+/* The EOI hypercalls xen/pirqs counts for @irq's pirq; -1 without one. */
+static long pirq_eois(int irq)
+{
+	char line[512], *p;
+
+	if (!pirq_line(irq, line, sizeof(line)))
+		return -1;
+	p = strstr(line, " eoi-hypercalls=");
+	return p ? atol(p + 16) : -1;
+}
+
+/*
+ * The edge-triggered part of the benchmark: write 16 KiB to ttyS1, whose
+ * UART interrupts (a legacy ISA IRQ) are edge-triggered, and print the
+ * interrupts and hypercalls it took as an "AGENT bench-edge" line.
+ */
+static void bench_edge(bool hc)
+{
+	struct device *d = device("serial");
+	struct hypercalls h0, h1;
+	char buf[4096];
+	struct termios t;
+	long s0, p0;
+	int fd, i;
+
+	fd = open("/dev/ttyS1", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0 || !find_device(d)) {
+		result(false, "bench-edge", "/dev/ttyS1 or its IRQ: %s",
+		       strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	if (!tcgetattr(fd, &t)) {
+		cfmakeraw(&t);
+		cfsetspeed(&t, B115200);
+		tcsetattr(fd, TCSANOW, &t);
+	}
+	memset(buf, 'U', sizeof(buf));
+	hc = hc && read_hypercalls(&h0);
+	s0 = irqset_count(&d->irqs);
+	p0 = pirq_eois(d->irqs.irq[0]);
+	for (i = 0; i < 4; i++)
+		if (write(fd, buf, sizeof(buf)) != sizeof(buf))
+			break;
+	tcdrain(fd);
+	printf("AGENT bench-edge serial_irqs=%ld", irqset_count(&d->irqs) - s0);
+	if (p0 >= 0)
+		printf(" serial_pirq_eois=%ld", pirq_eois(d->irqs.irq[0]) - p0);
+	if (hc && read_hypercalls(&h1)) {
+		print_deltas("evtchn", h0.evtchn, h1.evtchn);
+		print_deltas("physdev", h0.physdev, h1.physdev);
+	}
+	printf("\n");
+	close(fd);
+	result(i == 4, "bench-edge", "%d bytes to ttyS1", i * (int)sizeof(buf));
+}
+
 static void bench(int pings)
 {
 	struct device *e = device("e1000"), *v = device("virtio-net");
 	char eif[IFNAMSIZ], vif[IFNAMSIZ];
 	struct hypercalls h0, h1;
 	long long t0, t1;
-	long e0, v0;
+	long e0, v0, p0;
 	int got, sent;
 	bool hc;
 
@@ -939,12 +1192,15 @@ static void bench(int pings)
 	hc = read_hypercalls(&h0);
 	e0 = irqset_count(&e->irqs);
 	v0 = irqset_count(&v->irqs);
+	p0 = pirq_eois(e->irqs.irq[0]);
 	t0 = now_ns();
 	got = ping(ADDR_VIRTIO, pings, &sent);
 	t1 = now_ns();
 	printf("AGENT bench pings=%d sent=%d ns=%lld e1000_irqs=%ld virtio_irqs=%ld",
 	       got, sent, t1 - t0, irqset_count(&e->irqs) - e0,
 	       irqset_count(&v->irqs) - v0);
+	if (p0 >= 0)
+		printf(" e1000_pirq_eois=%ld", pirq_eois(e->irqs.irq[0]) - p0);
 	if (hc && read_hypercalls(&h1)) {
 		print_deltas("evtchn", h0.evtchn, h1.evtchn);
 		print_deltas("physdev", h0.physdev, h1.physdev);
@@ -954,6 +1210,7 @@ static void bench(int pings)
 	printf("\n");
 	result(got == pings, "bench-ping", "%d of %d replies (%d sent)", got,
 	       pings, sent);
+	bench_edge(hc);
 }
 
 /* ---- i8042: keyboard LED commands make the keyboard answer ---- */
@@ -1388,9 +1645,10 @@ int main(int argc, char **argv)
 	printf("AGENT start cmdline=%s\n", cmdline);
 	if (!param("agent.expect", expect, sizeof(expect)))
 		result(false, "agent-args", "no agent.expect= on the command line");
-	want_kunit = param("agent.kunit", kunit, sizeof(kunit));
-
 	xen = check_hypervisor();
+	if (param("agent.pirq", kunit, sizeof(kunit)))
+		pirq_domain = !strcmp(kunit, "domain");
+	want_kunit = param("agent.kunit", kunit, sizeof(kunit));
 
 	if (param("agent.bench", expect, sizeof(expect))) {
 		/* Nothing else runs: the figures are the point. */
@@ -1439,6 +1697,10 @@ int main(int argc, char **argv)
 		net_workload(xen);
 	if (in_list(expect, "xen-vif") && device("xen-vif")->irqs.n)
 		guest_net_workload();
+	if (in_list(expect, "intx-pair"))
+		intx_pair_workload(xen);
+	if (xen && pirq_domain)
+		pirq_cycle_test();
 	if (in_list(expect, "i8042"))
 		i8042_workload(xen);
 	if (in_list(expect, "sci")) {
