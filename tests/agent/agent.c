@@ -1009,6 +1009,74 @@ static bool net_setup(char *eif, char *vif)
 	return true;
 }
 
+/* The count of @irq on @cpu, from /proc/interrupts; -1 if not found. */
+static long irq_count_on(int irq, int cpu)
+{
+	char line[1024], *p, *end;
+	long v = -1;
+	FILE *f = fopen("/proc/interrupts", "re");
+	int i;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (strtol(line, &end, 10) != irq || *end != ':')
+			continue;
+		p = end + 1;
+		for (i = 0; i <= cpu; i++) {
+			v = strtol(p, &end, 10);
+			if (end == p) {
+				v = -1;
+				break;
+			}
+			p = end;
+		}
+		break;
+	}
+	fclose(f);
+	return v;
+}
+
+/*
+ * Move the e1000's IRQ to the other CPU: the next pings must interrupt
+ * that CPU, and the effective affinity must have followed (as Xen dom0:
+ * the pirq's event channel rebound with EVTCHNOP_bind_vcpu).
+ */
+static void irq_affinity_check(const struct device *e, const char *eif,
+			       const char *vif)
+{
+	char path[96], cur[32], want[8], eff[32];
+	long before, after;
+	int irq = e->irqs.irq[0], target, fd, got, sent;
+
+	snprintf(path, sizeof(path), "/proc/irq/%d/effective_affinity_list", irq);
+	if (read_file(path, cur, sizeof(cur))) {
+		result(false, "irq-affinity", "%s: %s", path, strerror(errno));
+		return;
+	}
+	target = atoi(cur) == 0 ? 1 : 0;
+	snprintf(want, sizeof(want), "%d", target);
+	snprintf(path, sizeof(path), "/proc/irq/%d/smp_affinity_list", irq);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, want, strlen(want)) < 0) {
+		result(false, "irq-affinity", "%s <- %s: %s", path, want,
+		       strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	close(fd);
+	/* Natively the move may wait for the next interrupt: look after. */
+	before = irq_count_on(irq, target);
+	got = ping(ADDR_VIRTIO, 8, &sent);
+	after = irq_count_on(irq, target);
+	snprintf(path, sizeof(path), "/proc/irq/%d/effective_affinity_list", irq);
+	read_file(path, eff, sizeof(eff));
+	result(!strcmp(eff, want) && after > before && got == 8, "irq-affinity",
+	       "irq %d moved from CPU %s to %s: effective %s, %ld interrupts there during 8 pings (%d replies, %s -> %s)",
+	       irq, cur, want, eff, after - before, got, eif, vif);
+}
+
 static void net_workload(bool xen)
 {
 	struct device *e = device("e1000"), *v = device("virtio-net");
@@ -1024,6 +1092,8 @@ static void net_workload(bool xen)
 	       eif, vif, got < 0 ? 0 : got, PINGS, sent);
 	check_irqs(e, xen);
 	check_irqs(v, xen);
+	if (e->irqs.n)
+		irq_affinity_check(e, eif, vif);
 }
 
 /*
