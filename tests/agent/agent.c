@@ -603,22 +603,45 @@ static void check_irqs(struct device *d, bool xen)
 
 /* ---- workloads ---- */
 
-static void serial_workload(bool xen)
-{
-	struct device *d = device("serial");
-	struct termios t;
-	char buf[4096];
-	int fd, i;
+#define SERIAL_BYTES	(16 << 10)
 
-	fd = open("/dev/ttyS1", O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (fd < 0) {
-		result(false, "serial-open", "/dev/ttyS1: %s", strerror(errno));
-		return;
-	}
-	if (!tcgetattr(fd, &t)) {
+/* Open ttyS1 raw at 115200 baud; -1 (errno set) if it cannot be opened. */
+static int serial_open(void)
+{
+	struct termios t;
+	int fd = open("/dev/ttyS1", O_RDWR | O_NOCTTY | O_CLOEXEC);
+
+	if (fd >= 0 && !tcgetattr(fd, &t)) {
 		cfmakeraw(&t);
 		cfsetspeed(&t, B115200);
 		tcsetattr(fd, TCSANOW, &t);
+	}
+	return fd;
+}
+
+/* Write SERIAL_BYTES to @fd and wait until they are sent; bytes written. */
+static int serial_write(int fd)
+{
+	char buf[4096];
+	int n;
+
+	memset(buf, 'U', sizeof(buf));
+	for (n = 0; n < SERIAL_BYTES; n += sizeof(buf))
+		if (write(fd, buf, sizeof(buf)) != sizeof(buf))
+			break;
+	tcdrain(fd);
+	return n;
+}
+
+static void serial_workload(bool xen)
+{
+	struct device *d = device("serial");
+	int fd, n;
+
+	fd = serial_open();
+	if (fd < 0) {
+		result(false, "serial-open", "/dev/ttyS1: %s", strerror(errno));
+		return;
 	}
 	/* The IRQ is requested on open: look it up now, hold the tty open. */
 	if (!find_device(d)) {
@@ -627,12 +650,8 @@ static void serial_workload(bool xen)
 		return;
 	}
 	d->before = irqset_count(&d->irqs);
-	memset(buf, 'U', sizeof(buf));
-	for (i = 0; i < 4; i++)
-		if (write(fd, buf, sizeof(buf)) != sizeof(buf))
-			break;
-	tcdrain(fd);
-	result(i == 4, "serial-write", "%d bytes to ttyS1", i * (int)sizeof(buf));
+	n = serial_write(fd);
+	result(n == SERIAL_BYTES, "serial-write", "%d bytes to ttyS1", n);
 	check_irqs(d, xen);
 	close(fd);
 }
@@ -1206,12 +1225,10 @@ static void bench_edge(bool hc)
 {
 	struct device *d = device("serial");
 	struct hypercalls h0, h1;
-	char buf[4096];
-	struct termios t;
 	long s0, p0;
-	int fd, i;
+	int fd, n;
 
-	fd = open("/dev/ttyS1", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	fd = serial_open();
 	if (fd < 0 || !find_device(d)) {
 		result(false, "bench-edge", "/dev/ttyS1 or its IRQ: %s",
 		       strerror(errno));
@@ -1219,19 +1236,10 @@ static void bench_edge(bool hc)
 			close(fd);
 		return;
 	}
-	if (!tcgetattr(fd, &t)) {
-		cfmakeraw(&t);
-		cfsetspeed(&t, B115200);
-		tcsetattr(fd, TCSANOW, &t);
-	}
-	memset(buf, 'U', sizeof(buf));
 	hc = hc && read_hypercalls(&h0);
 	s0 = irqset_count(&d->irqs);
 	p0 = pirq_eois(d->irqs.irq[0]);
-	for (i = 0; i < 4; i++)
-		if (write(fd, buf, sizeof(buf)) != sizeof(buf))
-			break;
-	tcdrain(fd);
+	n = serial_write(fd);
 	printf("AGENT bench-edge serial_irqs=%ld", irqset_count(&d->irqs) - s0);
 	if (p0 >= 0)
 		printf(" serial_pirq_eois=%ld", pirq_eois(d->irqs.irq[0]) - p0);
@@ -1241,7 +1249,7 @@ static void bench_edge(bool hc)
 	}
 	printf("\n");
 	close(fd);
-	result(i == 4, "bench-edge", "%d bytes to ttyS1", i * (int)sizeof(buf));
+	result(n == SERIAL_BYTES, "bench-edge", "%d bytes to ttyS1", n);
 }
 
 static void bench(int pings)
