@@ -10,7 +10,8 @@
 #   make rootfs    the guest scenario's dom0 root file system (Debian with
 #                  the Xen toolstack; cached in ~/.cache/xen-dom0-series)
 #   make boot-SCENARIO   one boot: native-pc native-q35 xen-dom0-pc xen-dom0-q35
-#                  xen-dom0-nopci xen-dom0-guest-q35 (dom0 runs PV guests)
+#                  xen-dom0-nopci xen-dom0-noioapic
+#                  xen-dom0-guest-q35 (dom0 runs PV guests)
 #   make bench     the series against the base, same config, same run: a
 #                  table of ratios (build/bench/results.{csv,json})
 #   make bisect    build every patch of the series in turn (KCONFIGS=...)

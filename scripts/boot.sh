@@ -8,6 +8,9 @@
 #   xen-dom0-q35   the same on Q35
 #   xen-dom0-nopci a PCI=n kernel (bzImage-nopci) as dom0 on i440FX: the
 #                  legacy devices (serial, i8042)
+#   xen-dom0-noioapic  xen-dom0-pc with a dom0 that finds no IO-APIC
+#                  (acpi=noirq): it routes through the 8259, its ISA IRQs
+#                  and PCI INTx on them are pirqs; Xen keeps its IO-APIC
 #   xen-dom0-guest-q35  dom0 boots the Debian root file system with the Xen
 #                  toolstack (scripts/rootfs.sh) and runs PV guests from it
 #                  (tests/guest/dom0-init); the guests run the agent
@@ -53,6 +56,7 @@ case "$scn" in
 *-pc)  machine=pc;  disk=ide ;;
 *-q35) machine=q35; disk=ahci ;;
 *-nopci) machine=pc; disk= ;;
+*-noioapic) machine=pc; disk=ide ;;
 *)     die "unknown scenario $scn" ;;
 esac
 if [ "$guest" = 1 ]; then
@@ -67,6 +71,8 @@ else
 	# without PCI (natively too), so there is no ACPI interrupt to check.
 	expect="serial:i8042"
 fi
+# EXPECT replaces the list (to try a scenario a few devices at a time).
+expect=${EXPECT:-$expect}
 # The KUnit suites this kernel must run: those whose option it has.
 kunit=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/tests/kunit-suites" |
 	while read -r suite sym; do
@@ -148,6 +154,14 @@ agent="agent.expect=$expect agent.kunit=$kunit"
 dom0_lapic=none
 dom0_pirq=domain
 [ "$VARIANT" != baseline ] || { dom0_lapic=registered; dom0_pirq=chip; }
+# With acpi=noirq dom0 leaves the MADT's IO-APICs alone, and a PV dom0 reads
+# no MP table: it knows no IO-APIC, as on a machine without one.
+case "$scn" in
+*-noioapic)
+	extra="acpi=noirq $extra"
+	[ "$VARIANT" = baseline ] || dom0_pirq=isa
+	;;
+esac
 case "$scn" in
 native-*)
 	qemu+=(-kernel "$kernel" -initrd "$initrd" -append

@@ -16,7 +16,7 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-SCENARIOS=${SCENARIOS:-native-pc native-q35 xen-dom0-pc xen-dom0-q35 xen-dom0-nopci xen-dom0-guest-q35}
+SCENARIOS=${SCENARIOS:-native-pc native-q35 xen-dom0-pc xen-dom0-q35 xen-dom0-nopci xen-dom0-noioapic xen-dom0-guest-q35}
 SELFTEST=${SELFTEST:-1}
 clog=$LOGS/check
 mkdir -p "$clog"
@@ -100,6 +100,10 @@ if [ "$VARIANT" = series ]; then
 else
 	echo "# XEN_DOM0=y PCI=n: not possible in the base tree; skipped"
 	SCENARIOS=${SCENARIOS/xen-dom0-nopci/}
+	# The base tree's dom0 without IO-APIC gets no ISA IRQs (its 8259
+	# probe fails, IPIs take IRQs 1-3): the series' patch 24 fixes it.
+	echo "# xen-dom0-noioapic: ISA IRQs do not work in the base tree; skipped"
+	SCENARIOS=${SCENARIOS/xen-dom0-noioapic/}
 fi
 
 "$TOP/scripts/xen.sh" > "$clog/xen.log" 2>&1 || fatal "getting Xen failed; see $clog/xen.log"

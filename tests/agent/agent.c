@@ -16,9 +16,10 @@
  *                              INTx line), and in a PV guest xen-vbd
  *                              xen-vif (the guest pings dom0's bridge)
  *   agent.hyp=none|dom0|domu   what /sys/hypervisor must say
- *   agent.pirq=domain|chip     how dom0's GSIs must look: IO-APIC IRQs stacked
+ *   agent.pirq=domain|isa|chip how dom0's GSIs must look: IO-APIC IRQs stacked
  *                              on the xen-pirq irq domain (chip xen-ioapic),
- *                              or the base tree's flat xen-pirq chip
+ *                              ISA IRQs of that domain (no IO-APIC), or the
+ *                              base tree's flat xen-pirq chip
  *   agent.lapic=registered|none
  *                              whether the MADT's local APICs must be taken
  *   agent.kunit=SUITE[:...]    KUnit suites that must have run and passed
@@ -262,8 +263,13 @@ static void irq_attr(int irq, const char *attr, char *buf, size_t len)
  * xen-pirq chip with the pirq kind as its flow name, as MSIs are. A Xen
  * frontend's event channel: a xen-dyn chip.
  */
-/* agent.pirq=domain: dom0's GSIs are IO-APIC IRQs over the xen-pirq domain. */
-static bool pirq_domain;
+/*
+ * agent.pirq=domain: dom0's GSIs are IO-APIC IRQs over the xen-pirq domain;
+ * agent.pirq=isa: they are ISA IRQs of the xen-pirq domain itself ("xt-pic"
+ * flow name), on a dom0 that knows no IO-APIC. gsi_chip is their chip.
+ */
+static bool pirq_domain, pirq_isa;
+static const char *gsi_chip = "xen-ioapic";
 
 #define PIRQS_FILE	"/sys/kernel/debug/xen/pirqs"
 
@@ -293,9 +299,9 @@ static bool pirq_line(int irq, char *out, size_t len)
 }
 
 /*
- * A GSI under the xen-pirq domain: an IO-APIC IRQ (chip xen-ioapic) with
- * the trigger of @kind, and a pirq for it in xen/pirqs whose GSI is the IRQ
- * number and whose trigger is the same.
+ * A GSI under the xen-pirq domain: an IRQ of gsi_chip with the trigger of
+ * @kind, and a pirq for it in xen/pirqs whose GSI is the IRQ number and
+ * whose trigger is the same.
  */
 static bool gsi_pirq_ok(int irq, enum irq_kind kind, const char *chip,
 			const char *type, char *why, size_t len)
@@ -313,7 +319,7 @@ static bool gsi_pirq_ok(int irq, enum irq_kind kind, const char *chip,
 	if (!strstr(line, want))
 		return false;
 	snprintf(want, sizeof(want), " trigger=%s ", trigger);
-	return strstr(line, want) && !strcmp(chip, "xen-ioapic") &&
+	return strstr(line, want) && !strcmp(chip, gsi_chip) &&
 	       !strcmp(type, trigger);
 }
 
@@ -1724,8 +1730,12 @@ int main(int argc, char **argv)
 	if (!param("agent.expect", expect, sizeof(expect)))
 		result(false, "agent-args", "no agent.expect= on the command line");
 	xen = check_hypervisor();
-	if (param("agent.pirq", kunit, sizeof(kunit)))
-		pirq_domain = !strcmp(kunit, "domain");
+	if (param("agent.pirq", kunit, sizeof(kunit))) {
+		pirq_isa = !strcmp(kunit, "isa");
+		pirq_domain = pirq_isa || !strcmp(kunit, "domain");
+		if (pirq_isa)
+			gsi_chip = "xen-pirq";
+	}
 	want_kunit = param("agent.kunit", kunit, sizeof(kunit));
 
 	if (param("agent.bench", expect, sizeof(expect))) {
@@ -1777,7 +1787,8 @@ int main(int argc, char **argv)
 		guest_net_workload();
 	if (in_list(expect, "intx-pair"))
 		intx_pair_workload(xen);
-	if (xen && pirq_domain)
+	/* It cycles an IO-APIC GSI that no device uses. */
+	if (xen && pirq_domain && !pirq_isa)
 		pirq_cycle_test();
 	if (in_list(expect, "i8042"))
 		i8042_workload(xen);
