@@ -219,6 +219,18 @@ checks=$dir/checks
 : > "$checks"
 grep -E '^AGENT (ok|FAIL) ' "$dir/console.txt" | sed 's/^AGENT //' >> "$checks" || true
 grep -E '^AGENT irq ' "$dir/console.txt" | sed 's/^AGENT irq //' > "$dir/irqs" || true
+# Every result the agent counted must be there: a kernel message printed in
+# the middle of an "AGENT" line would drop that check unseen.
+done_line=$(grep -E '^AGENT done [0-9]+ [0-9]+$' "$dir/console.txt" | tail -1 || true)
+if [ -n "$done_line" ]; then
+	read -r _ _ npassed nfailed <<< "$done_line"
+	got=$(grep -c . "$checks" || true)
+	if [ "$got" = $((npassed + nfailed)) ]; then
+		echo "ok agent-results $got on the console, as the agent counted" >> "$checks"
+	else
+		echo "FAIL agent-results $got on the console, the agent counted $npassed passed and $nfailed failed (a line garbled?)" >> "$checks"
+	fi
+fi
 if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
 	echo "FAIL boot-finished timed out after ${timeout}s" >> "$checks"
 elif grep -q '^AGENT done ' "$dir/console.txt"; then
