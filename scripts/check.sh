@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # make check: the test suite. Prints TAP and ends with "N passed, N failed".
 #   1. the series applies to the base with no fuzz and no offsets
-#   2. every patch is checkpatch.pl --strict clean
+#   2. every patch is checkpatch.pl --strict clean, and the patched tree
+#      has no __acpi_register_gsi override and maps GSIs to pirqs only in
+#      the xen-pirq irq domain
 #   3. Kconfig: Xen turns no native option off (QEMU and Debian configs)
 #   4. the kernel builds, with no warnings, in each Kconfig matrix config
 #   5. the boot scenarios pass every guest-agent check
 #   6. the KUnit suites built in pass, natively and as dom0 (reported by
 #      the agent as kunit-* checks of each scenario)
 #   7. dom0 runs PV guests (xen-dom0-guest-q35), with the series and with
-#      the base tree
+#      the base tree, and an HVM guest (xen-dom0-hvm-q35) whose GSIs are on
+#      its emulated IO-APIC
 #   and self-tests: dom0 booted with pci=nomsi must fail its MSI checks,
 #   and a dom0 without blkback and netback must fail to serve guests.
 # BASELINE=1 runs the same on the unpatched base tree.
@@ -16,7 +19,7 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-SCENARIOS=${SCENARIOS:-native-pc native-q35 xen-dom0-pc xen-dom0-q35 xen-dom0-nopci xen-dom0-noioapic xen-dom0-guest-q35}
+SCENARIOS=${SCENARIOS:-native-pc native-q35 xen-dom0-pc xen-dom0-q35 xen-dom0-nopci xen-dom0-noioapic xen-dom0-guest-q35 xen-dom0-hvm-q35}
 SELFTEST=${SELFTEST:-1}
 clog=$LOGS/check
 mkdir -p "$clog"
@@ -65,6 +68,8 @@ if [ "$VARIANT" = series ]; then
 	step "series applies to base without fuzz or offsets" "$clog/apply.log" \
 		"$TOP/scripts/apply-check.sh"
 	step "checkpatch --strict" "$clog/checkpatch.log" "$TOP/scripts/checkpatch.sh"
+	step "GSIs: no __acpi_register_gsi override, pirq mapping only in the xen-pirq domain" \
+		"$clog/gsi-owners.log" "$TOP/scripts/gsi-owners.sh"
 fi
 
 # 3: R10.
@@ -104,14 +109,17 @@ else
 	# probe fails, IPIs take IRQs 1-3): the series' patch 24 fixes it.
 	echo "# xen-dom0-noioapic: ISA IRQs do not work in the base tree; skipped"
 	SCENARIOS=${SCENARIOS/xen-dom0-noioapic/}
+	# The base tree's HVM guests map their GSIs to pirqs (xen-pirq chip).
+	echo "# xen-dom0-hvm-q35: the base tree's HVM guest GSIs are pirqs, not IO-APIC IRQs; skipped"
+	SCENARIOS=${SCENARIOS/xen-dom0-hvm-q35/}
 fi
 
 "$TOP/scripts/xen.sh" > "$clog/xen.log" 2>&1 || fatal "getting Xen failed; see $clog/xen.log"
 "$TOP/scripts/initramfs.sh" > "$clog/initramfs.log" 2>&1 ||
 	fatal "building the initramfs failed; see $clog/initramfs.log"
-# The guest scenario's dom0 boots Debian with the Xen toolstack.
-case " $SCENARIOS " in *" xen-dom0-guest-"*)
-	step "dom0 root file system: Debian with xen-utils-4.17" "$clog/rootfs.log" \
+# The guest scenarios' dom0 boots Debian with the Xen toolstack.
+case " $SCENARIOS " in *" xen-dom0-guest-"* | *" xen-dom0-hvm-"*)
+	step "dom0 root file system: Debian with xen-utils-4.17 and qemu-system-xen" "$clog/rootfs.log" \
 		"$TOP/scripts/rootfs.sh" ;;
 esac
 

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# The dom0 root file system of the guest scenario (xen-dom0-guest-*): Debian
-# bookworm from debootstrap (minbase) with the Xen toolstack (xen-utils-4.17)
-# of exactly the Debian build whose hypervisor the harness boots, packed as
-# an ext4 image. Its /sbin/harness-init mounts the disk labelled "harness"
+# The dom0 root file system of the guest scenarios (xen-dom0-guest-*,
+# xen-dom0-hvm-*): Debian bookworm from debootstrap (minbase) with the Xen
+# toolstack (xen-utils-4.17) of exactly the Debian build whose hypervisor
+# the harness boots, and the device model and firmware of HVM guests
+# (qemu-system-xen, seabios; hvmloader is in xen-utils), packed as an ext4
+# image. Its /sbin/harness-init mounts the disk labelled "harness"
 # (made per boot by scripts/boot.sh: the test script, the guest's kernel and
 # initramfs) and runs the test script from there, so the image itself holds
 # nothing that changes with the series and is built once per machine.
@@ -22,6 +24,8 @@ security=${DEBIAN_SECURITY:-http://deb.debian.org/debian-security}
 cache=${ROOTFS_CACHE:-$HOME/.cache/xen-dom0-series}
 recipe=1
 include=iproute2
+# What an HVM guest needs beside the toolstack, from bookworm itself.
+hvm_packages="qemu-system-xen seabios"
 "$TOP/scripts/xen.sh"
 xenver=$(cat "$XEN_DIR/version")
 
@@ -39,7 +43,7 @@ echo "AGENT FAIL harness-disk no disk labelled harness with a dom0-init"
 echo "AGENT done 0 1"
 exec sleep infinity'
 
-key=$(printf '%s\n' "$recipe" "$suite" "$xenver" "$include" "$harness_init" |
+key=$(printf '%s\n' "$recipe" "$suite" "$xenver" "$include" "$hvm_packages" "$harness_init" |
 	sha256sum | cut -c1-12)
 img=$cache/dom0-rootfs-$key.img
 link=$BUILD/dom0-rootfs.img
@@ -84,6 +88,12 @@ in_tree apt-get install -y -q --no-install-recommends "xen-utils-4.17=$xenver" |
 	die "installing xen-utils-4.17=$xenver failed (is it still in $suite-security?); see $log"
 got=$(chroot "$tree" dpkg-query -W -f='${Version}' xen-utils-4.17)
 [ "$got" = "$xenver" ] || die "xen-utils-4.17 is $got, the hypervisor $xenver"
+msg "rootfs: installing $hvm_packages"
+# shellcheck disable=SC2086 # a list of packages
+in_tree apt-get install -y -q --no-install-recommends $hvm_packages ||
+	die "installing $hvm_packages failed; see $log"
+[ -x "$tree/usr/libexec/xen-qemu-system-i386" ] ||
+	die "qemu-system-xen installed no /usr/libexec/xen-qemu-system-i386, the device model xl runs"
 in_tree apt-get clean
 umount "$tree/proc"
 trap - EXIT

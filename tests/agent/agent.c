@@ -20,6 +20,9 @@
  *                              on the xen-pirq irq domain (chip xen-ioapic),
  *                              ISA IRQs of that domain (no IO-APIC), or the
  *                              base tree's flat xen-pirq chip
+ *   agent.msi=pirq             MSIs are Xen pirqs (chip xen-pirq), as in an
+ *                              HVM guest with XENFEAT_hvm_pirqs and no APIC
+ *                              virtualization; GSIs stay on the IO-APIC
  *   agent.lapic=registered|none
  *                              whether the MADT's local APICs must be taken
  *   agent.kunit=SUITE[:...]    KUnit suites that must have run and passed
@@ -270,6 +273,8 @@ static void irq_attr(int irq, const char *attr, char *buf, size_t len)
  */
 static bool pirq_domain, pirq_isa;
 static const char *gsi_chip = "xen-ioapic";
+/* agent.msi=pirq */
+static bool msi_pirq;
 
 #define PIRQS_FILE	"/sys/kernel/debug/xen/pirqs"
 
@@ -339,7 +344,7 @@ static bool irq_is_kind(int irq, enum irq_kind kind, bool xen, char *why,
 		return !strncmp(chip, "xen-dyn", 7);
 	if (xen && pirq_domain && (kind == KIND_EDGE || kind == KIND_LEVEL))
 		return gsi_pirq_ok(irq, kind, chip, type, why, len);
-	if (xen) {
+	if (xen || (msi_pirq && (kind == KIND_MSI || kind == KIND_MSIX))) {
 		static const char *const xen_names[] = {
 			"ioapic-edge", "ioapic-level", "msi", "msi-x"
 		};
@@ -1742,6 +1747,8 @@ int main(int argc, char **argv)
 		if (pirq_isa)
 			gsi_chip = "xen-pirq";
 	}
+	msi_pirq = param("agent.msi", kunit, sizeof(kunit)) &&
+		   !strcmp(kunit, "pirq");
 	want_kunit = param("agent.kunit", kunit, sizeof(kunit));
 
 	if (param("agent.bench", expect, sizeof(expect))) {
