@@ -63,9 +63,9 @@ xen-dom0-guest-*) guest=1 ;;
 xen-dom0-hvm-*) guest=1 guest_type=hvm ;;
 esac
 if [ "$guest_type" = hvm ]; then
-	# Under nested SVM in TCG, hvmloader and the guest kernel take minutes,
-	# and every character on the emulated UART is a trip to QEMU in dom0:
-	# the guest's console gets warnings only (quiet), the agent's lines.
+	# Under nested SVM in TCG, every character on the emulated UART is a
+	# trip to QEMU in dom0: the guest's console gets warnings only (quiet),
+	# and the agent's lines. The guest's agent is done in about a minute.
 	guests=${GUESTS:-1}
 	guest_timeout=${GUEST_TIMEOUT:-300}
 	guest_args="console=ttyS0 quiet panic=-1 kunit.enable=0 xen_emul_unplug=never agent.expect=ide:virtio-blk:intx-pair:sci agent.hyp=domu agent.msi=pirq agent.hold=60"

@@ -13,7 +13,8 @@
 #      the base tree, and an HVM guest (xen-dom0-hvm-q35) whose GSIs are on
 #      its emulated IO-APIC
 #   and self-tests: dom0 booted with pci=nomsi must fail its MSI checks,
-#   and a dom0 without blkback and netback must fail to serve guests.
+#   a dom0 without blkback and netback must fail to serve guests, and the
+#   base tree's HVM guest must fail exactly its GSI checks.
 # BASELINE=1 runs the same on the unpatched base tree.
 # SCENARIOS="..." limits the boots; SELFTEST=0 skips the self-test.
 set -uo pipefail
@@ -202,6 +203,28 @@ if [ "$SELFTEST" = 1 ]; then
 		else
 			report fail "self-test: a dom0 without blkback and netback says so and starts no guest" \
 				"see $c"
+		fi
+	fi
+	# The base tree's HVM guest maps its GSIs to pirqs (xen-pirq chip):
+	# it must fail the IO-APIC checks of its INTx pair and its SCI, and
+	# nothing else.
+	hvm=$(echo " $SCENARIOS " | grep -oE ' xen-dom0-hvm-[a-z0-9]+ ' | head -1 | tr -d ' ')
+	if [ "$VARIANT" = series ] && [ -n "$hvm" ]; then
+		echo "# self-test: $hvm with the base tree"
+		name="self-test: the base tree's HVM guest fails exactly its three GSI checks"
+		if VARIANT=baseline KCONFIG=xen "$TOP/scripts/kernel.sh" > "$clog/kernel-baseline-xen.log" 2>&1; then
+			VARIANT=baseline RUN_NAME=selftest-hvm-base "$TOP/scripts/boot.sh" "$hvm" \
+				> "$clog/selftest-hvm-base.log" 2>&1
+			c=$BUILD/baseline/logs/selftest-hvm-base/checks
+			got=$(sed -n 's/^FAIL \([^ ]*\) .*/\1/p' "$c" 2>/dev/null | sort | paste -sd' ')
+			want="guest1/intx-a-irq-kind guest1/intx-b-irq-kind guest1/sci-irq-kind"
+			if [ "$got" = "$want" ]; then
+				report ok "$name"
+			else
+				report fail "$name" "failed: '${got:-none}'; see $c"
+			fi
+		else
+			report fail "$name" "the base kernel does not build; see $clog/kernel-baseline-xen.log"
 		fi
 	fi
 fi

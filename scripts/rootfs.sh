@@ -24,7 +24,8 @@ security=${DEBIAN_SECURITY:-http://deb.debian.org/debian-security}
 cache=${ROOTFS_CACHE:-$HOME/.cache/xen-dom0-series}
 recipe=1
 include=iproute2
-# What an HVM guest needs beside the toolstack, from bookworm itself.
+# What an HVM guest needs beside the toolstack, from bookworm itself (not
+# pinned: bookworm's qemu-system-xen is built against its Xen 4.17).
 hvm_packages="qemu-system-xen seabios"
 "$TOP/scripts/xen.sh"
 xenver=$(cat "$XEN_DIR/version")
