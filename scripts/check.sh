@@ -146,6 +146,16 @@ for scn in $SCENARIOS; do
 		report fail "$scn: KUnit suites reported" "none found in the kernel log"
 done
 
+# The base tree's kernel, with the same config, for the boots below that
+# compare with it: built once, at the first that needs it.
+base_built=
+baseline_kernel() {
+	[ -z "$base_built" ] || return "$base_built"
+	VARIANT=baseline KCONFIG=xen "$TOP/scripts/kernel.sh" > "$clog/kernel-baseline-xen.log" 2>&1
+	base_built=$?
+	return "$base_built"
+}
+
 # 7: the guest scenario on the base tree as well, built with the same
 # config, its checks reported as "baseline: ...": where a failure is shared
 # with the base, it is not the series' doing.
@@ -153,7 +163,7 @@ guest=$(echo " $SCENARIOS " | grep -oE ' xen-dom0-guest-[a-z0-9]+ ' | head -1 | 
 if [ "$VARIANT" = series ] && [ -n "$guest" ]; then
 	echo "# boot $guest with the base tree"
 	base_out=$BUILD/baseline
-	if VARIANT=baseline KCONFIG=xen "$TOP/scripts/kernel.sh" > "$clog/kernel-baseline-xen.log" 2>&1; then
+	if baseline_kernel; then
 		VARIANT=baseline "$TOP/scripts/boot.sh" "$guest" > "$clog/boot-baseline-$guest.log" 2>&1
 		report_checks "$guest" "$clog/boot-baseline-$guest.log" "$base_out/logs" "baseline: "
 	else
@@ -212,7 +222,7 @@ if [ "$SELFTEST" = 1 ]; then
 	if [ "$VARIANT" = series ] && [ -n "$hvm" ]; then
 		echo "# self-test: $hvm with the base tree"
 		name="self-test: the base tree's HVM guest fails exactly its three GSI checks"
-		if VARIANT=baseline KCONFIG=xen "$TOP/scripts/kernel.sh" > "$clog/kernel-baseline-xen.log" 2>&1; then
+		if baseline_kernel; then
 			VARIANT=baseline RUN_NAME=selftest-hvm-base "$TOP/scripts/boot.sh" "$hvm" \
 				> "$clog/selftest-hvm-base.log" 2>&1
 			c=$BUILD/baseline/logs/selftest-hvm-base/checks
