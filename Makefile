@@ -14,7 +14,18 @@
 #                  xen-dom0-guest-q35 (dom0 runs PV guests)
 #   make bench     the series against the base, same config, same run: a
 #                  table of ratios (build/bench/results.{csv,json})
-#   make bisect    build every patch of the series in turn (KCONFIGS=...)
+#   make bisect    build every patch of the series in turn (KCONFIGS=...,
+#                  DIRS=1 for the touched directories only)
+#   make compile-arm64, compile-i386, compile-rt
+#                  compile what the series touches for Xen on Arm, for
+#                  i386, under Debian's PREEMPT_RT config (make check runs them)
+#   make randconfig-check SEEDS=N
+#                  N random configurations of the symbols the series
+#                  touches, each compiling the touched directories
+#   make resign ID="Name <email>"
+#                  put your identity on every patch that carries the
+#                  placeholder one, author and Signed-off-by (EXPORT_DIR=DIR
+#                  writes the re-signed series there instead of patches/)
 #   make clean     remove build/ (the ccache stays)
 #
 # Variables: BASELINE=1 (the unpatched base, same config), LINUX_SRC=DIR or
@@ -23,7 +34,7 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: all run check bench bisect deps tree export kernel initramfs xen rootfs clean
+.PHONY: all run check bench bisect deps tree export kernel initramfs xen rootfs clean randconfig-check resign
 all: run
 
 deps:
@@ -65,6 +76,15 @@ bench:
 
 bisect:
 	@$(S)/bisect.sh
+
+compile-%: tree
+	@$(S)/compile-check.sh $*
+
+randconfig-check: tree
+	@$(S)/randconfig-check.sh
+
+resign: tree
+	@$(S)/resign.sh
 
 clean:
 	rm -rf build

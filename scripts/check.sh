@@ -4,8 +4,12 @@
 #   2. every patch is checkpatch.pl --strict clean, and the patched tree
 #      has no __acpi_register_gsi override and maps GSIs to pirqs only in
 #      the xen-pirq irq domain
-#   3. Kconfig: Xen turns no native option off (QEMU and Debian configs)
-#   4. the kernel builds, with no warnings, in each Kconfig matrix config
+#   3. Kconfig: Xen turns no native option off (the QEMU config and every
+#      Debian amd64 config)
+#   4. the kernel builds, with no warnings, in each Kconfig matrix config;
+#      the touched directories compile for arm64 and i386 (no new W=1
+#      warning against the base), under Debian's PREEMPT_RT config, and in
+#      the random configurations of tests/randconfig-seeds
 #   5. the boot scenarios pass every guest-agent check
 #   6. the KUnit suites built in pass, natively and as dom0 (reported by
 #      the agent as kunit-* checks of each scenario)
@@ -73,10 +77,12 @@ if [ "$VARIANT" = series ]; then
 		"$clog/gsi-owners.log" "$TOP/scripts/gsi-owners.sh"
 fi
 
-# 3: R10.
-for cfg in qemu debian; do
+# 3: R10, for the QEMU config and for every amd64 config Debian ships.
+flavours=$("$TOP/scripts/kconfig-check.sh" --debian-flavours) ||
+	fatal "no Debian amd64 configs; see scripts/kconfig-check.sh"
+for cfg in qemu $(printf 'debian:%s ' $flavours); do
 	step "kconfig ($cfg config): Xen turns no native option off" \
-		"$clog/kconfig-$cfg.log" "$TOP/scripts/kconfig-check.sh" "$cfg"
+		"$clog/kconfig-${cfg/:/-}.log" "$TOP/scripts/kconfig-check.sh" "$cfg"
 done
 
 # 4: the builds. The xen config is the one every scenario boots; the
@@ -107,12 +113,29 @@ else
 	echo "# XEN_DOM0=y PCI=n: not possible in the base tree; skipped"
 	SCENARIOS=${SCENARIOS/xen-dom0-nopci/}
 	# The base tree's dom0 without IO-APIC gets no ISA IRQs (its 8259
-	# probe fails, IPIs take IRQs 1-3): the series' patch 24 fixes it.
+	# probe fails, IPIs take IRQs 1-3): the series' patch 25 fixes it.
 	echo "# xen-dom0-noioapic: ISA IRQs do not work in the base tree; skipped"
 	SCENARIOS=${SCENARIOS/xen-dom0-noioapic/}
 	# The base tree's HVM guests map their GSIs to pirqs (xen-pirq chip).
 	echo "# xen-dom0-hvm-q35: the base tree's HVM guest GSIs are pirqs, not IO-APIC IRQs; skipped"
 	SCENARIOS=${SCENARIOS/xen-dom0-hvm-q35/}
+fi
+
+# 4b: what the series touches, compiled where Debian builds it (R15):
+# drivers/xen for Xen on Arm and the native x86 code for i386, base and
+# series side by side with W=1, and the touched directories under
+# Debian's PREEMPT_RT config; then a few fixed random configurations.
+if [ "$VARIANT" = series ]; then
+	step "arm64: drivers/xen and arch/arm64/xen compile, no new W=1 warning" \
+		"$clog/compile-arm64.log" "$TOP/scripts/compile-check.sh" arm64
+	step "i386: the touched x86 directories compile, no new W=1 warning" \
+		"$clog/compile-i386.log" "$TOP/scripts/compile-check.sh" i386
+	step "PREEMPT_RT (Debian's amd64 rt config): the touched directories compile, no warning" \
+		"$clog/compile-rt.log" "$TOP/scripts/compile-check.sh" rt
+	for seed in $(sed -e 's/#.*//' "$TOP/tests/randconfig-seeds"); do
+		step "randconfig seed $seed: the touched directories compile" \
+			"$clog/randconfig-$seed.log" "$TOP/scripts/compile-check.sh" randconfig "$seed"
+	done
 fi
 
 "$TOP/scripts/xen.sh" > "$clog/xen.log" 2>&1 || fatal "getting Xen failed; see $clog/xen.log"

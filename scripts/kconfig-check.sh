@@ -8,13 +8,27 @@
 # that is y or m without Xen but n with it (dom0 and domu against nox,
 # nopci against nox-nopci).
 #   kconfig-check.sh qemu     configs/qemu.config on allnoconfig
-#   kconfig-check.sh debian   Debian's amd64 config (linux-config-6.12)
+#   kconfig-check.sh debian:FLAVOUR
+#                             one of Debian's amd64 configs in
+#                             linux-config-6.12, e.g. debian:amd64_rt_amd64
+#                             for config.amd64_rt_amd64.xz
+#   kconfig-check.sh --debian-flavours
+#                             list the FLAVOURs the installed package has
 # Exits non-zero on any violation.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-which=${1:?usage: kconfig-check.sh qemu|debian}
-work=$OUT/kconfig-$which
+DEBIAN_CONFIGS=/usr/src/linux-config-6.12
+if [ "${1:-}" = --debian-flavours ]; then
+	for f in "$DEBIAN_CONFIGS"/config.amd64_*.xz; do
+		[ -e "$f" ] || die "no amd64 config in $DEBIAN_CONFIGS; install linux-config-6.12"
+		f=${f##*/config.}
+		echo "${f%.xz}"
+	done
+	exit 0
+fi
+which=${1:?usage: kconfig-check.sh qemu|debian:FLAVOUR|--debian-flavours}
+work=$OUT/kconfig-${which/:/-}
 c=$TOP/configs
 mkdir -p "$work"
 [ -f "$SRC/Makefile" ] || die "no kernel tree at $SRC"
@@ -65,9 +79,9 @@ make_config() {
 
 case "$which" in
 qemu) ;;
-debian)
-	debcfg=/usr/src/linux-config-6.12/config.amd64_none_amd64.xz
-	[ -f "$debcfg" ] || die "Debian's config not found; install linux-config-6.12" ;;
+debian:*)
+	debcfg=$DEBIAN_CONFIGS/config.${which#debian:}.xz
+	[ -f "$debcfg" ] || die "Debian's config $debcfg not found; install linux-config-6.12" ;;
 *) die "unknown base config $which" ;;
 esac
 

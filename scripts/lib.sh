@@ -39,3 +39,35 @@ series_patches() {
 	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/patches/series" |
 		while read -r p; do echo "$TOP/patches/$p"; done
 }
+
+# kconfig_symbols SRC: every symbol the tree's Kconfig files define, as
+# CONFIG_NAME, one per line.
+kconfig_symbols() {
+	grep -rhoE --include='Kconfig*' '^[[:space:]]*(menu)?config[[:space:]]+[A-Za-z0-9_]+' "$1" |
+		awk '{print "CONFIG_" $2}' | sort -u
+}
+
+# check_fragments SRC CONFIG FRAGMENT...: every CONFIG_X=v line of the
+# fragments must have taken its value in CONFIG, unless the tree does not
+# define X at all (the series' own options, in the base tree). Prints
+# what did not take; returns non-zero if anything did not.
+check_fragments() {
+	local src=$1 config=$2 line sym bad=0 syms
+	shift 2
+	syms=$(mktemp)
+	kconfig_symbols "$src" > "$syms"
+	while IFS= read -r line; do
+		case "$line" in CONFIG_*=*) ;; *) continue ;; esac
+		sym=${line%%=*}
+		if ! grep -qx -- "$sym" "$syms"; then
+			echo "    $sym is not defined in this tree; skipped"
+			continue
+		fi
+		if ! grep -qx -- "$line" "$config"; then
+			echo "  $line requested, .config has: $(grep -E "^(# )?$sym[= ]" "$config" || echo "nothing")" >&2
+			bad=1
+		fi
+	done < <(cat "$@")
+	rm -f "$syms"
+	return "$bad"
+}

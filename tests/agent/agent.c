@@ -74,6 +74,9 @@
 #include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
+/* The uapi header uses Xen's domid_t without defining it. */
+typedef uint16_t domid_t;
+#include <xen/evtchn.h>
 
 #define MAX_IRQS	16
 #define DISK_BYTES	(1 << 20)
@@ -843,6 +846,85 @@ static void pirq_cycle_test(void)
 		ok = c[i][1] == c[i][0] + 1 && c[i][2] == c[i][0];
 	result(ok, "pirq-cycle", "%s%s (before/requested/after)",
 	       err ? "write failed: " : "", buf);
+}
+
+/*
+ * A pirq bound on the first port of a fresh block of event channel ports.
+ * The first port of each block of 1024 needs a new row of the kernel's
+ * port-to-IRQ table and, with the FIFO ABI, a new page of the event array
+ * (a row and a page are 4 KiB of 4-byte entries). A pirq is bound when its
+ * IRQ is activated, under the descriptor's raw spinlock, where nothing may
+ * be allocated: DEBUG_ATOMIC_SLEEP and PROVE_RAW_LOCK_NESTING report it in
+ * the kernel log, which check_log() reads. Fill the block that holds dom0's
+ * ports with unbound ports of its own (/dev/xen/evtchn), so that the lowest
+ * free port, which Xen gives the next bind, opens the next block; cycle an
+ * unused GSI once; Xen must have bound its pirq to that port. The ports are
+ * closed afterwards.
+ */
+#define EVTCHN_BLOCK	1024
+
+/* The IRQ descriptors there are (/sys/kernel/irq lists one directory each). */
+static int irq_descs(void)
+{
+	DIR *d = opendir("/sys/kernel/irq");
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d)))
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+static void evtchn_block_test(void)
+{
+	struct ioctl_evtchn_bind_unbound_port bind = { .remote_domain = 0 };
+	unsigned int n = 0, cycles = 0;
+	int fd, port = -1, top = -1, err = 0, descs[2], i;
+	char buf[512];
+
+	descs[0] = irq_descs();
+
+	fd = open("/dev/xen/evtchn", O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		result(false, "evtchn-fresh-block", "/dev/xen/evtchn: %s",
+		       strerror(errno));
+		return;
+	}
+	/* Ports come lowest first: stop at the block's last. */
+	while (top % EVTCHN_BLOCK != EVTCHN_BLOCK - 1) {
+		top = ioctl(fd, IOCTL_EVTCHN_BIND_UNBOUND_PORT, &bind);
+		if (top < 0) {
+			err = errno;
+			break;
+		}
+		n++;
+	}
+	if (!err) {
+		int cfd = open(PIRQ_CYCLE_FILE, O_WRONLY | O_CLOEXEC);
+
+		if (cfd < 0 || write(cfd, "1", 1) != 1)
+			err = errno;
+		if (cfd >= 0)
+			close(cfd);
+	}
+	if (read_file(PIRQ_CYCLE_FILE, buf, sizeof(buf)) ||
+	    sscanf(buf, "gsi=%*d cycles=%u/", &cycles) != 1 ||
+	    !strstr(buf, " port="))
+		snprintf(buf, sizeof(buf), "no result");
+	else
+		port = atoi(strstr(buf, " port=") + 6);
+	close(fd);
+	/* The ports' IRQ descriptors go after an RCU grace period. */
+	for (i = 0; i < 100 && (descs[1] = irq_descs()) > descs[0]; i++)
+		usleep(100 * 1000);
+	result(!err && cycles == 1 && port == top + 1 && descs[1] == descs[0],
+	       "evtchn-fresh-block",
+	       "%s%s%u ports bound to fill the block up to port %d; want the pirq on port %d: %s; irq-descs=%d before, %d after the ports are closed",
+	       err ? strerror(err) : "", err ? "; " : "", n, top, top + 1, buf,
+	       descs[0], descs[1]);
 }
 
 /* ---- network: e1000 in this namespace, virtio-net in another ---- */
@@ -1800,9 +1882,11 @@ int main(int argc, char **argv)
 		guest_net_workload();
 	if (in_list(expect, "intx-pair"))
 		intx_pair_workload(xen);
-	/* It cycles an IO-APIC GSI that no device uses. */
-	if (xen && pirq_domain && !pirq_isa)
+	/* They cycle an IO-APIC GSI that no device uses. */
+	if (xen && pirq_domain && !pirq_isa) {
+		evtchn_block_test();
 		pirq_cycle_test();
+	}
 	if (in_list(expect, "i8042"))
 		i8042_workload(xen);
 	if (in_list(expect, "sci")) {
