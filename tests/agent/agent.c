@@ -33,6 +33,11 @@
  *                              (io-apic, local-apic) and check that it oopses
  *   agent.seed=N               vary the pattern written to the disks (the
  *                              guest scenario's guests share one disk)
+ *   agent.suspend=1            before the workloads, suspend to RAM with
+ *                              /sys/power/pm_test at "core" (everything but
+ *                              the sleep itself: devices, CPUs, syscore
+ *                              suspend and resume); the workloads then show
+ *                              that every device still interrupts
  *   agent.hold=SECONDS         after "AGENT done", print "AGENT hold" and
  *                              wait for a line on the console (at most
  *                              SECONDS) before powering off: dom0 looks at
@@ -64,6 +69,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/klog.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/socket.h>
@@ -818,6 +824,9 @@ static void intx_pair_workload(bool xen)
  */
 #define PIRQ_CYCLE_FILE	"/sys/kernel/debug/xen/pirq_cycle_test"
 
+/* The GSI that the cycle tests set up and freed again, or -1. */
+static int cycled_gsi = -1;
+
 static void pirq_cycle_test(void)
 {
 	unsigned int c[3][3], cycles = 0, want = 1000;
@@ -842,6 +851,8 @@ static void pirq_cycle_test(void)
 		    &c[1][0], &c[1][1], &c[1][2], &c[2][0], &c[2][1],
 		    &c[2][2]) == 12;
 	ok = ok && !err && cycles == want && irq == gsi;
+	if (gsi >= 0)
+		cycled_gsi = gsi;
 	for (i = 0; ok && i < 3; i++)
 		ok = c[i][1] == c[i][0] + 1 && c[i][2] == c[i][0];
 	result(ok, "pirq-cycle", "%s%s (before/requested/after)",
@@ -925,6 +936,200 @@ static void evtchn_block_test(void)
 	       "%s%s%u ports bound to fill the block up to port %d; want the pirq on port %d: %s; irq-descs=%d before, %d after the ports are closed",
 	       err ? strerror(err) : "", err ? "; " : "", n, top, top + 1, buf,
 	       descs[0], descs[1]);
+}
+
+/* ---- suspend and resume, without sleeping ---- */
+
+static int write_str(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), rc = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, val, strlen(val)) < 0)
+		rc = -errno;
+	close(fd);
+	return rc;
+}
+
+/*
+ * Suspend to RAM as far as the core test level goes (kernel/power/suspend.c
+ * pm_test): device suspend, the platform's prepare, CPUs offline, syscore
+ * suspend - where the IO-APIC state is saved - then, after the test delay,
+ * everything resumed in reverse. What goes wrong shows in the kernel log,
+ * which check_log() reads, and in the device checks that follow.
+ */
+static void suspend_test(void)
+{
+	struct timespec t0, t1;
+	char mem_sleep[128] = "";
+	const char *level;
+	int rc;
+
+	/*
+	 * Without ACPI S3 ("deep"; a kernel without ACPI, as QEMU's DSDT needs
+	 * PCI) "mem" is suspend-to-idle, which has no syscore step and takes
+	 * pm_test only up to "platform".
+	 */
+	read_file("/sys/power/mem_sleep", mem_sleep, sizeof(mem_sleep));
+	level = strstr(mem_sleep, "deep") ? "core" : "platform";
+	rc = write_str("/sys/power/mem_sleep",
+		       strcmp(level, "core") ? "s2idle" : "deep");
+	if (!rc)
+		rc = write_str("/sys/power/pm_test", level);
+	if (!rc)
+		rc = write_str("/sys/module/suspend/parameters/pm_test_delay",
+			       "1");
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (!rc)
+		rc = write_str("/sys/power/state", "mem");
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	write_str("/sys/power/pm_test", "none");
+	result(!rc, "suspend", "pm_test=%s, mem (%s): %s after %ld ms",
+	       level, mem_sleep, rc ? strerror(-rc) : "resumed",
+	       (long)((t1.tv_sec - t0.tv_sec) * 1000 +
+		      (t1.tv_nsec - t0.tv_nsec) / 1000000));
+}
+
+/* ---- Xen's own view of the IO-APICs ---- */
+
+/*
+ * What dom0 believes is half of the story: Xen programs the IO-APICs. After
+ * the workload, print every GSI that dom0 has an IRQ for ("AGENT gsi" lines),
+ * then have Xen print its IO-APIC table and its IRQ bindings on its console
+ * (debug keys 'z' and 'i', through XEN_SYSCTL_debug_keys as "xl debug-keys"
+ * sends them), between "AGENT xen-view begin" and "end".
+ * scripts/xen-view.py compares them with the table Xen printed at boot
+ * (apic_verbosity=debug).
+ */
+#define XEN_HYPERCALL_SYSCTL	35
+#define XEN_SYSCTL_DEBUG_KEYS	7
+
+/* From the uapi <xen/privcmd.h>, which needs the kernel's Xen headers. */
+struct privcmd_hypercall {
+	uint64_t op;
+	uint64_t arg[5];
+};
+
+#define IOCTL_PRIVCMD_HYPERCALL \
+	_IOC(_IOC_NONE, 'P', 0, sizeof(struct privcmd_hypercall))
+
+struct xen_sysctl_keys {
+	uint32_t cmd;
+	uint32_t interface_version;
+	union {
+		struct {
+			uint64_t keys;	/* XEN_GUEST_HANDLE_64(char) */
+			uint32_t nr_keys;
+		} debug_keys;
+		uint8_t pad[128];
+	} u;
+};
+
+static int xen_debug_keys(const char *keys)
+{
+	static char buf[16];
+	static struct xen_sysctl_keys op;
+	struct privcmd_hypercall call = { .op = XEN_HYPERCALL_SYSCTL };
+	/* 4.17 and its neighbours: Xen wants its own version exactly. */
+	static const uint32_t versions[] = { 0x15, 0x14, 0x16, 0x13 };
+	int fd, rc = -1, err = ENOENT;
+	size_t i;
+
+	fd = open("/dev/xen/privcmd", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	snprintf(buf, sizeof(buf), "%s", keys);
+	/* Xen reads both from dom0's memory: keep them there. */
+	mlock(buf, sizeof(buf));
+	mlock(&op, sizeof(op));
+	for (i = 0; i < sizeof(versions) / sizeof(versions[0]); i++) {
+		memset(&op, 0, sizeof(op));
+		op.cmd = XEN_SYSCTL_DEBUG_KEYS;
+		op.interface_version = versions[i];
+		op.u.debug_keys.keys = (uintptr_t)buf;
+		op.u.debug_keys.nr_keys = strlen(buf);
+		call.arg[0] = (uintptr_t)&op;
+		rc = ioctl(fd, IOCTL_PRIVCMD_HYPERCALL, &call);
+		err = errno;
+		if (rc >= 0 || err != EACCES)
+			break;
+	}
+	close(fd);
+	return rc < 0 ? -err : 0;
+}
+
+/*
+ * One "AGENT gsi" line per GSI dom0 has an IRQ for: with the series, from
+ * xen/pirqs; on the base tree's flat chip (no xen/pirqs), the IRQ is the
+ * GSI, its type the trigger, and the polarity is not known ("?").
+ */
+static void print_gsis(void)
+{
+	char line[512], name[64], chip[64], type[64], actions[256];
+	DIR *d = opendir("/sys/kernel/irq");
+	struct dirent *e;
+	FILE *f = fopen(PIRQS_FILE, "re");
+
+	if (f) {
+		while (fgets(line, sizeof(line), f)) {
+			unsigned int pirq, irq, gsi, evtchn;
+			char trig[16], pol[16];
+
+			if (sscanf(line, "pirq=%u irq=%u source=gsi gsi=%u evtchn=%u cpu=%*u trigger=%15s polarity=%15s",
+				   &pirq, &irq, &gsi, &evtchn, trig, pol) != 6)
+				continue;
+			irq_attr(irq, "type", type, sizeof(type));
+			/* Whether Xen has it set up: "set-up=", if given. */
+			printf("AGENT gsi %u irq=%u pirq=%u used=%d trigger=%s polarity=%s type=%s%s\n",
+			       gsi, irq, pirq, evtchn != 0, trig, pol, type,
+			       strstr(line, " set-up=1") ? " set-up=1" :
+			       strstr(line, " set-up=0") ? " set-up=0" : "");
+		}
+		fclose(f);
+	} else if (d) {
+		while ((e = readdir(d))) {
+			int irq = atoi(e->d_name);
+
+			if (e->d_name[0] == '.')
+				continue;
+			irq_attr(irq, "chip_name", chip, sizeof(chip));
+			irq_attr(irq, "name", name, sizeof(name));
+			if (strcmp(chip, "xen-pirq") || strstr(name, "msi"))
+				continue;
+			irq_attr(irq, "type", type, sizeof(type));
+			irq_attr(irq, "actions", actions, sizeof(actions));
+			/* Its flow's name: "ioapic-level" or "ioapic-edge". */
+			printf("AGENT gsi %d irq=%d pirq=%d used=%d trigger=%s polarity=? type=%s\n",
+			       irq, irq, irq, actions[0] != '\0',
+			       strstr(name, "level") ? "level" : "edge", type);
+		}
+	}
+	if (d)
+		closedir(d);
+	if (cycled_gsi >= 0)
+		printf("AGENT gsi %d cycled\n", cycled_gsi);
+}
+
+static bool is_dom0(void)
+{
+	char hyp[16];
+
+	return param("agent.hyp", hyp, sizeof(hyp)) && !strcmp(hyp, "dom0");
+}
+
+static void xen_view(void)
+{
+	int rc;
+
+	printf("AGENT xen-view begin\n");
+	print_gsis();
+	fflush(stdout);
+	rc = xen_debug_keys("zi");
+	/* Xen drains its serial buffer behind the hypercall. */
+	sleep(2);
+	printf("AGENT xen-view end%s%s\n", rc ? " debug keys failed: " : "",
+	       rc ? strerror(-rc) : "");
 }
 
 /* ---- network: e1000 in this namespace, virtio-net in another ---- */
@@ -1801,6 +2006,8 @@ static int system_checks(void)
 	want_kunit = param("agent.kunit", kunit, sizeof(kunit));
 	check_hypervisor();
 	check_local_apic();
+	if (is_dom0())
+		xen_view();
 	read_klog();
 	check_kunit(want_kunit);
 	check_log();
@@ -1809,7 +2016,7 @@ static int system_checks(void)
 
 int main(int argc, char **argv)
 {
-	char expect[512] = "", kunit[512];
+	char expect[512] = "", kunit[512], buf[16];
 	const char *want_kunit;
 	bool xen, found;
 	size_t i;
@@ -1850,6 +2057,14 @@ int main(int argc, char **argv)
 			bypass_test(what);
 		goto done;
 	}
+
+	/*
+	 * First, as a machine that slept would: resuming may give the
+	 * devices' interrupts new IRQs (virtio frees and allocates its
+	 * vectors again), so the devices are found afterwards.
+	 */
+	if (param("agent.suspend", buf, sizeof(buf)))
+		suspend_test();
 
 	/* Devices present, with their interrupts (legacy ones come later). */
 	for (i = 0; i < NDEV; i++) {
@@ -1896,6 +2111,9 @@ int main(int argc, char **argv)
 		if (d->irqs.n)
 			check_irqs(d, xen);
 	}
+
+	if (xen && is_dom0())
+		xen_view();
 
 	read_klog();
 	check_kunit(want_kunit);

@@ -1,0 +1,254 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Check dom0's interrupts against Xen's own view of the IO-APICs.
+
+Usage: xen-view.py CONSOLE_TXT
+
+CONSOLE_TXT is a Xen boot's serial log (scripts/boot.sh's console.txt).
+It holds, in Xen's words:
+  - the IO-APIC redirection table Xen printed at boot, before dom0 ran
+    (Xen's apic_verbosity=debug);
+  - the same table and Xen's IRQ bindings after dom0's workload (debug keys
+    'z' and 'i', which the agent sends with XEN_SYSCTL_debug_keys);
+and, in dom0's words, one "AGENT gsi G irq=I pirq=P used=0|1 trigger=T
+polarity=P type=..." line per GSI dom0 holds an IRQ for, and "AGENT gsi G
+cycled" for a GSI that the cycle tests set up and released.
+
+Prints one TAP-like line per check for boot.sh's checks file:
+  xen-view-own-pins   every pin of an IRQ that Xen handles itself (its
+                      timer, its UART) has the vector, trigger, polarity and
+                      delivery that Xen gave it at boot, and the vector of
+                      Xen's IRQ;
+  xen-view-gsi-attrs  every GSI that dom0 uses has, in Xen's entry, the
+                      trigger and polarity that dom0 recorded (polarity
+                      only where dom0 knows it: the base tree's flat chip
+                      does not), and Xen lists dom0 as bound to it;
+  xen-view-no-stray   no pin was set up (vector, trigger or polarity
+                      changed since boot) for a GSI that dom0 did not set
+                      up: with the series, one that xen/pirqs says is set
+                      up ("set-up=1"), that dom0 uses, or that the cycle
+                      tests set up; on the base tree, which does not say,
+                      one that dom0 holds an IRQ for.
+Every IO-APIC table must be complete (as many rows as Xen says the IO-APIC
+has entries), or every check fails: a row lost in the console output would
+otherwise pass or fail a check unseen.
+"""
+import re
+import sys
+
+ROW = re.compile(r'^\(XEN\)\s+([0-9a-f]{2})\s+([0-9a-f]{2,8})\s+(\d)\s+(\d)\s+'
+                 r'(\d)\s+(\d)\s+(\d)\s+(\d)\s+(\d)\s+([0-9A-Fa-f]{2})\s*$')
+IOAPIC = re.compile(r'^\(XEN\) IO APIC #(\d+)\.')
+RANGE = re.compile(r'^\(XEN\) IOAPIC\[(\d+)\]: apic_id (\d+), .* GSI (\d+)-(\d+)')
+ENTRIES = re.compile(r'^\(XEN\) number of IO-APIC #(\d+) registers: (\d+)\.')
+BINDING = re.compile(r'^\(XEN\)\s+IRQ:\s*(\d+) vec:([0-9a-f]+) (\S+)\s+'
+                     r'status=\S+ aff:\S+ (.*)$')
+PIN_IRQ = re.compile(r'^\(XEN\)\s+IRQ\s*(\d+) Vec\s*\d+:')
+PIN = re.compile(r'^\(XEN\)\s+Apic 0x([0-9a-f]+), Pin\s*(\d+):')
+GSI = re.compile(r'^AGENT gsi (\d+) (.*)$')
+
+# Fields of a row that say how a pin is set up (not its live state: mask,
+# IRR and delivery status change as interrupts come and go).
+SETUP = ('vec', 'trg', 'pol', 'dstm', 'delm')
+
+
+def tables(lines):
+    """Every IO-APIC table in the log: a list of {(apic id, pin): row}."""
+    found, cur, apic = [], None, None
+    for line in lines:
+        m = IOAPIC.match(line)
+        if m:
+            apic = int(m.group(1))
+            # One dump lists every IO-APIC: the first starts a table.
+            if cur is None or (apic, 0) in cur:
+                cur = {}
+                found.append(cur)
+            continue
+        m = ROW.match(line)
+        if m and cur is not None and apic is not None:
+            f = m.groups()
+            cur[(apic, int(f[0], 16))] = {
+                'dst': f[1], 'msk': int(f[2]), 'trg': int(f[3]),
+                'pol': int(f[5]), 'dstm': int(f[7]), 'delm': int(f[8]),
+                'vec': int(f[9], 16), 'text': ' '.join(f)}
+        elif line.startswith('(XEN) IRQ to pin mappings'):
+            apic = None
+    return found
+
+
+def main():
+    with open(sys.argv[1], errors='replace') as f:
+        lines = [l.rstrip('\n') for l in f]
+    out = []
+
+    def result(ok, name, detail):
+        out.append(('ok ' if ok else 'FAIL ') + name + ' ' + detail)
+
+    # Tables name an IO-APIC by its ID, the 'i' dump by its index.
+    ranges, id_of, entries = {}, {}, {}
+    for line in lines:
+        m = RANGE.match(line)
+        if m:
+            id_of[int(m.group(1))] = int(m.group(2))
+            ranges[int(m.group(2))] = (int(m.group(3)), int(m.group(4)))
+        m = ENTRIES.match(line)
+        if m:
+            entries[int(m.group(1))] = int(m.group(2))
+
+    def pin_of(gsi):
+        for apic, (lo, hi) in ranges.items():
+            if lo <= gsi <= hi:
+                return (apic, gsi - lo)
+        return None
+
+    tabs = tables(lines)
+    try:
+        begin = lines.index('AGENT xen-view begin')
+    except ValueError:
+        begin = None
+    if begin is None or len(tabs) < 2:
+        for name in ('xen-view-own-pins', 'xen-view-gsi-attrs',
+                     'xen-view-no-stray'):
+            result(False, name, 'no view: %s, %d IO-APIC tables in the log '
+                   '(want the boot one, apic_verbosity=debug, and one from '
+                   'debug key z)' % ('no "AGENT xen-view begin"'
+                                     if begin is None else 'view begun',
+                                     len(tabs)))
+        print('\n'.join(out))
+        return
+    boot, after = tabs[0], tabs[-1]
+    short = ['%s table: IO-APIC %d has %d of %d rows' % (
+        when, apic, sum(1 for (a, _) in tab if a == apic), n)
+        for when, tab in (('boot', boot), ('after', after))
+        for apic, n in sorted(entries.items())
+        if sum(1 for (a, _) in tab if a == apic) != n]
+    if short or not entries:
+        for name in ('xen-view-own-pins', 'xen-view-gsi-attrs',
+                     'xen-view-no-stray'):
+            result(False, name, 'incomplete IO-APIC table: %s' %
+                   ('; '.join(short) or 'no register count'))
+        print('\n'.join(out))
+        return
+    ends = [l for l in lines if l.startswith('AGENT xen-view end')]
+    if ends and ends[-1] != 'AGENT xen-view end':
+        result(False, 'xen-view-keys', ends[-1][len('AGENT '):])
+
+    # Xen's IRQ bindings (key 'i'): the last dump.
+    bindings, pins_of_irq, irq = {}, {}, None
+    for line in lines:
+        if line == '(XEN) IRQ information:':
+            bindings, pins_of_irq = {}, {}
+        m = BINDING.match(line)
+        if m:
+            bindings[int(m.group(1))] = {
+                'vec': int(m.group(2), 16), 'type': m.group(3),
+                'rest': m.group(4)}
+            continue
+        m = PIN_IRQ.match(line)
+        if m:
+            irq = int(m.group(1))
+            continue
+        m = PIN.match(line)
+        if m and irq is not None:
+            idx = int(m.group(1), 16)
+            pins_of_irq.setdefault(irq, []).append(
+                (id_of.get(idx, idx), int(m.group(2))))
+
+    # dom0's GSIs.
+    gsis = {}
+    for line in lines:
+        m = GSI.match(line)
+        if not m:
+            continue
+        g, rest = int(m.group(1)), m.group(2)
+        kv = dict(w.split('=', 1) for w in rest.split() if '=' in w)
+        if rest == 'cycled':
+            kv = {'used': '0', 'cycled': '1'}
+        gsis[g] = kv
+
+    # 1. Xen's own pins.
+    own, bad = [], []
+    for irq, b in sorted(bindings.items()):
+        if not b['type'].startswith('IO-APIC') or not b['rest'].endswith('()'):
+            continue
+        for pin in pins_of_irq.get(irq, []):
+            was, now = boot.get(pin), after.get(pin)
+            desc = 'IRQ %d (%s, vec %02x) pin %d:%d' % (
+                irq, b['rest'], b['vec'], pin[0], pin[1])
+            own.append(desc)
+            if not was or not now:
+                bad.append(desc + ' missing from a table')
+            elif any(was[k] != now[k] for k in SETUP) or now['vec'] != b['vec']:
+                bad.append('%s at boot "%s", now "%s"' % (desc, was['text'],
+                                                           now['text']))
+    if not own:
+        result(False, 'xen-view-own-pins', 'Xen lists no IO-APIC IRQ of its own')
+    else:
+        result(not bad, 'xen-view-own-pins',
+               '; '.join(bad) if bad else 'as Xen set them at boot: ' +
+               '; '.join(own))
+
+    # 2. Trigger and polarity of the GSIs dom0 uses.
+    used, bad = [], []
+    for g, kv in sorted(gsis.items()):
+        if kv.get('used') != '1':
+            continue
+        pin = pin_of(g)
+        now = after.get(pin) if pin else None
+        used.append(str(g))
+        if not now:
+            bad.append('GSI %d: no pin in Xen\'s table' % g)
+            continue
+        level = kv.get('trigger') == 'level'
+        why = []
+        if now['trg'] != level:
+            why.append('Xen %s, dom0 %s' % ('level' if now['trg'] else 'edge',
+                                            kv.get('trigger')))
+        if kv.get('polarity') in ('high', 'low') and \
+           now['pol'] != (kv['polarity'] == 'low'):
+            why.append('Xen active %s, dom0 active %s' % (
+                'low' if now['pol'] else 'high', kv['polarity']))
+        irqs = [i for i, p in pins_of_irq.items() if pin in p]
+        if not any(re.search(r'\bd0:\s*%s\(' % kv.get('pirq', g),
+                             bindings.get(i, {}).get('rest', ''))
+                   for i in irqs):
+            why.append('Xen lists no dom0 binding of pirq %s on it' %
+                       kv.get('pirq', g))
+        if why:
+            bad.append('GSI %d (pin %d:%d "%s"): %s' % (
+                g, pin[0], pin[1], now['text'], ', '.join(why)))
+    result(bool(used) and not bad, 'xen-view-gsi-attrs',
+           '; '.join(bad) if bad else
+           ('dom0 uses no GSI' if not used else
+            'GSIs %s: trigger and polarity as dom0 has them' % ' '.join(used)))
+
+    # 3. No pin set up behind a GSI dom0 holds nothing for.
+    owned = {p for ps in (pins_of_irq.get(i, []) for i, b in bindings.items()
+                          if b['rest'].endswith('()')) for p in ps}
+    if any('set-up' in kv for kv in gsis.values()):
+        registered = {pin_of(g) for g, kv in gsis.items()
+                      if kv.get('set-up') == '1' or kv.get('used') == '1' or
+                      'cycled' in kv}
+        what = 'dom0 set up'
+    else:
+        registered = {pin_of(g) for g in gsis}
+        what = 'dom0 holds'
+    changed, bad = [], []
+    for pin, now in sorted(after.items()):
+        was = boot.get(pin)
+        if was and all(was[k] == now[k] for k in SETUP):
+            continue
+        changed.append('%d:%d' % pin)
+        if pin not in registered and pin not in owned:
+            bad.append('pin %d:%d at boot "%s", now "%s", not for a GSI %s' % (
+                pin[0], pin[1], was['text'] if was else '-', now['text'],
+                what))
+    result(not bad, 'xen-view-no-stray',
+           '; '.join(bad) if bad else
+           'pins set up since boot: %s, each for a GSI %s' %
+           (' '.join(changed) or 'none', what))
+    print('\n'.join(out))
+
+
+if __name__ == '__main__':
+    main()
