@@ -50,6 +50,11 @@ GSI = re.compile(r'^AGENT gsi (\d+) (.*)$')
 # Fields of a row that say how a pin is set up (not its live state: mask,
 # IRR and delivery status change as interrupts come and go).
 SETUP = ('vec', 'trg', 'pol', 'dstm', 'delm')
+CHECKS = ('xen-view-own-pins', 'xen-view-gsi-attrs', 'xen-view-no-stray')
+
+
+def same_setup(was, now):
+    return all(was[k] == now[k] for k in SETUP)
 
 
 def tables(lines):
@@ -68,9 +73,8 @@ def tables(lines):
         if m and cur is not None and apic is not None:
             f = m.groups()
             cur[(apic, int(f[0], 16))] = {
-                'dst': f[1], 'msk': int(f[2]), 'trg': int(f[3]),
-                'pol': int(f[5]), 'dstm': int(f[7]), 'delm': int(f[8]),
-                'vec': int(f[9], 16), 'text': ' '.join(f)}
+                'trg': int(f[3]), 'pol': int(f[5]), 'dstm': int(f[7]),
+                'delm': int(f[8]), 'vec': int(f[9], 16), 'text': ' '.join(f)}
         elif line.startswith('(XEN) IRQ to pin mappings'):
             apic = None
     return found
@@ -83,6 +87,11 @@ def main():
 
     def result(ok, name, detail):
         out.append(('ok ' if ok else 'FAIL ') + name + ' ' + detail)
+
+    def fail_all(detail):
+        for name in CHECKS:
+            result(False, name, detail)
+        print('\n'.join(out))
 
     # Tables name an IO-APIC by its ID, the 'i' dump by its index.
     ranges, id_of, entries = {}, {}, {}
@@ -102,32 +111,24 @@ def main():
         return None
 
     tabs = tables(lines)
-    try:
-        begin = lines.index('AGENT xen-view begin')
-    except ValueError:
-        begin = None
-    if begin is None or len(tabs) < 2:
-        for name in ('xen-view-own-pins', 'xen-view-gsi-attrs',
-                     'xen-view-no-stray'):
-            result(False, name, 'no view: %s, %d IO-APIC tables in the log '
-                   '(want the boot one, apic_verbosity=debug, and one from '
-                   'debug key z)' % ('no "AGENT xen-view begin"'
-                                     if begin is None else 'view begun',
-                                     len(tabs)))
-        print('\n'.join(out))
+    begun = 'AGENT xen-view begin' in lines
+    if not begun or len(tabs) < 2:
+        fail_all('no view: %s, %d IO-APIC tables in the log (want the boot '
+                 'one, apic_verbosity=debug, and one from debug key z)' %
+                 ('view begun' if begun else 'no "AGENT xen-view begin"',
+                  len(tabs)))
         return
     boot, after = tabs[0], tabs[-1]
-    short = ['%s table: IO-APIC %d has %d of %d rows' % (
-        when, apic, sum(1 for (a, _) in tab if a == apic), n)
-        for when, tab in (('boot', boot), ('after', after))
-        for apic, n in sorted(entries.items())
-        if sum(1 for (a, _) in tab if a == apic) != n]
+    short = []
+    for when, tab in (('boot', boot), ('after', after)):
+        for apic, n in sorted(entries.items()):
+            rows = sum(1 for (a, _) in tab if a == apic)
+            if rows != n:
+                short.append('%s table: IO-APIC %d has %d of %d rows' %
+                             (when, apic, rows, n))
     if short or not entries:
-        for name in ('xen-view-own-pins', 'xen-view-gsi-attrs',
-                     'xen-view-no-stray'):
-            result(False, name, 'incomplete IO-APIC table: %s' %
-                   ('; '.join(short) or 'no register count'))
-        print('\n'.join(out))
+        fail_all('incomplete IO-APIC table: %s' %
+                 ('; '.join(short) or 'no register count'))
         return
     ends = [l for l in lines if l.startswith('AGENT xen-view end')]
     if ends and ends[-1] != 'AGENT xen-view end':
@@ -167,7 +168,7 @@ def main():
         gsis[g] = kv
 
     # 1. Xen's own pins.
-    own, bad = [], []
+    own, owned, bad = [], set(), []
     for irq, b in sorted(bindings.items()):
         if not b['type'].startswith('IO-APIC') or not b['rest'].endswith('()'):
             continue
@@ -176,9 +177,10 @@ def main():
             desc = 'IRQ %d (%s, vec %02x) pin %d:%d' % (
                 irq, b['rest'], b['vec'], pin[0], pin[1])
             own.append(desc)
+            owned.add(pin)
             if not was or not now:
                 bad.append(desc + ' missing from a table')
-            elif any(was[k] != now[k] for k in SETUP) or now['vec'] != b['vec']:
+            elif not same_setup(was, now) or now['vec'] != b['vec']:
                 bad.append('%s at boot "%s", now "%s"' % (desc, was['text'],
                                                            now['text']))
     if not own:
@@ -223,8 +225,6 @@ def main():
             'GSIs %s: trigger and polarity as dom0 has them' % ' '.join(used)))
 
     # 3. No pin set up behind a GSI dom0 holds nothing for.
-    owned = {p for ps in (pins_of_irq.get(i, []) for i, b in bindings.items()
-                          if b['rest'].endswith('()')) for p in ps}
     if any('set-up' in kv for kv in gsis.values()):
         registered = {pin_of(g) for g, kv in gsis.items()
                       if kv.get('set-up') == '1' or kv.get('used') == '1' or
@@ -236,7 +236,7 @@ def main():
     changed, bad = [], []
     for pin, now in sorted(after.items()):
         was = boot.get(pin)
-        if was and all(was[k] == now[k] for k in SETUP):
+        if was and same_setup(was, now):
             continue
         changed.append('%d:%d' % pin)
         if pin not in registered and pin not in owned:

@@ -136,6 +136,19 @@ static int read_file(const char *path, char *buf, size_t len)
 	return 0;
 }
 
+/* Write @val to the file at @path: 0, or -errno. */
+static int write_str(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), rc = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, val, strlen(val)) < 0)
+		rc = -errno;
+	close(fd);
+	return rc;
+}
+
 /* Value of "key=" on the kernel command line, or NULL. */
 static const char *param(const char *key, char *buf, size_t len)
 {
@@ -913,14 +926,8 @@ static void evtchn_block_test(void)
 		}
 		n++;
 	}
-	if (!err) {
-		int cfd = open(PIRQ_CYCLE_FILE, O_WRONLY | O_CLOEXEC);
-
-		if (cfd < 0 || write(cfd, "1", 1) != 1)
-			err = errno;
-		if (cfd >= 0)
-			close(cfd);
-	}
+	if (!err)
+		err = -write_str(PIRQ_CYCLE_FILE, "1");
 	if (read_file(PIRQ_CYCLE_FILE, buf, sizeof(buf)) ||
 	    sscanf(buf, "gsi=%*d cycles=%u/", &cycles) != 1 ||
 	    !strstr(buf, " port="))
@@ -939,18 +946,6 @@ static void evtchn_block_test(void)
 }
 
 /* ---- suspend and resume, without sleeping ---- */
-
-static int write_str(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), rc = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, val, strlen(val)) < 0)
-		rc = -errno;
-	close(fd);
-	return rc;
-}
 
 /*
  * Suspend to RAM as far as the core test level goes (kernel/power/suspend.c
@@ -1067,9 +1062,9 @@ static int xen_debug_keys(const char *keys)
 static void print_gsis(void)
 {
 	char line[512], name[64], chip[64], type[64], actions[256];
-	DIR *d = opendir("/sys/kernel/irq");
-	struct dirent *e;
 	FILE *f = fopen(PIRQS_FILE, "re");
+	struct dirent *e;
+	DIR *d;
 
 	if (f) {
 		while (fgets(line, sizeof(line), f)) {
@@ -1087,7 +1082,7 @@ static void print_gsis(void)
 			       strstr(line, " set-up=0") ? " set-up=0" : "");
 		}
 		fclose(f);
-	} else if (d) {
+	} else if ((d = opendir("/sys/kernel/irq"))) {
 		while ((e = readdir(d))) {
 			int irq = atoi(e->d_name);
 
@@ -1104,9 +1099,8 @@ static void print_gsis(void)
 			       irq, irq, irq, actions[0] != '\0',
 			       strstr(name, "level") ? "level" : "edge", type);
 		}
-	}
-	if (d)
 		closedir(d);
+	}
 	if (cycled_gsi >= 0)
 		printf("AGENT gsi %d cycled\n", cycled_gsi);
 }
@@ -1364,7 +1358,7 @@ static void irq_affinity_check(const struct device *e, const char *eif,
 {
 	char path[96], cur[32], want[8], eff[32];
 	long before, after;
-	int irq = e->irqs.irq[0], target, fd, got, sent;
+	int irq = e->irqs.irq[0], target, rc, got, sent;
 
 	snprintf(path, sizeof(path), "/proc/irq/%d/effective_affinity_list", irq);
 	if (read_file(path, cur, sizeof(cur))) {
@@ -1374,15 +1368,12 @@ static void irq_affinity_check(const struct device *e, const char *eif,
 	target = atoi(cur) == 0 ? 1 : 0;
 	snprintf(want, sizeof(want), "%d", target);
 	snprintf(path, sizeof(path), "/proc/irq/%d/smp_affinity_list", irq);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0 || write(fd, want, strlen(want)) < 0) {
+	rc = write_str(path, want);
+	if (rc) {
 		result(false, "irq-affinity", "%s <- %s: %s", path, want,
-		       strerror(errno));
-		if (fd >= 0)
-			close(fd);
+		       strerror(-rc));
 		return;
 	}
-	close(fd);
 	/* Natively the move may wait for the next interrupt: look after. */
 	before = irq_count_on(irq, target);
 	got = ping(ADDR_VIRTIO, 8, &sent);
