@@ -24,7 +24,7 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-SCENARIOS=${SCENARIOS:-native-pc native-q35 xen-dom0-pc xen-dom0-q35 xen-dom0-nopci xen-dom0-noioapic xen-dom0-guest-q35 xen-dom0-hvm-q35}
+SCENARIOS=${SCENARIOS:-native-pc native-q35 native-quirk-q35 xen-dom0-pc xen-dom0-q35 xen-dom0-quirk-q35 xen-dom0-nopci xen-dom0-noioapic xen-dom0-guest-q35 xen-dom0-hvm-q35}
 SELFTEST=${SELFTEST:-1}
 clog=$LOGS/check
 mkdir -p "$clog"
@@ -119,6 +119,10 @@ else
 	# The base tree's HVM guests map their GSIs to pirqs (xen-pirq chip).
 	echo "# xen-dom0-hvm-q35: the base tree's HVM guest GSIs are pirqs, not IO-APIC IRQs; skipped"
 	SCENARIOS=${SCENARIOS/xen-dom0-hvm-q35/}
+	# The base tree's dom0 sets the legacy pins up at boot: see the
+	# self-test of xen-dom0-quirk-q35 below.
+	echo "# xen-dom0-quirk-q35: the base tree's dom0 takes a level ISA IRQ as edge; skipped"
+	SCENARIOS=${SCENARIOS/xen-dom0-quirk-q35/}
 fi
 
 # 4b: what the series touches, compiled where Debian builds it (R15):
@@ -246,13 +250,47 @@ if [ "$SELFTEST" = 1 ]; then
 		echo "# self-test: $hvm with the base tree"
 		name="self-test: the base tree's HVM guest fails exactly its three GSI checks"
 		if baseline_kernel; then
-			VARIANT=baseline RUN_NAME=selftest-hvm-base "$TOP/scripts/boot.sh" "$hvm" \
-				> "$clog/selftest-hvm-base.log" 2>&1
 			c=$BUILD/baseline/logs/selftest-hvm-base/checks
+			for try in 1 2; do
+				VARIANT=baseline RUN_NAME=selftest-hvm-base "$TOP/scripts/boot.sh" "$hvm" \
+					> "$clog/selftest-hvm-base.log" 2>&1
+				grep -q '^FAIL guest1/finished ' "$c" 2>/dev/null && [ "$try" = 1 ] || break
+				# A guest of the base tree that never finished says nothing
+				# about the checks: under nested SVM in TCG one has hung
+				# once (CI stop 19). Show where, and boot it once more.
+				echo "# self-test: the base tree's HVM guest did not finish; its console ended:"
+				grep '^# guest: ' "$BUILD/baseline/logs/selftest-hvm-base/console.txt" 2>/dev/null |
+					tail -n 15 | sed 's/^/#   /'
+				echo "# self-test: booting it once more"
+			done
 			got=$(sed -n 's/^FAIL \([^ ]*\) .*/\1/p' "$c" 2>/dev/null | sort | paste -sd' ')
 			want="guest1/intx-a-irq-kind guest1/intx-b-irq-kind guest1/sci-irq-kind"
 			if [ "$got" = "$want" ]; then
 				report ok "$name"
+			else
+				report fail "$name" "failed: '${got:-none}'; see $c"
+			fi
+		else
+			report fail "$name" "the base kernel does not build; see $clog/kernel-baseline-xen.log"
+		fi
+	fi
+
+	# The firmware quirk on the base tree (Qubes issue 8734): its dom0
+	# binds the legacy IRQs edge at boot, before ACPI registers the UART's
+	# level, active-low IRQ 7, and keeps the edge flow; that registration
+	# sets the pin up in Xen level, active low. They disagree.
+	quirk=$(echo " $SCENARIOS " | grep -oE ' xen-dom0-quirk-[a-z0-9]+ ' | head -1 | tr -d ' ')
+	if [ "$VARIANT" = series ] && [ -n "$quirk" ]; then
+		echo "# self-test: $quirk with the base tree"
+		name="self-test: the base tree's dom0 takes the quirk UART's level IRQ as edge, Xen as level"
+		if baseline_kernel; then
+			VARIANT=baseline RUN_NAME=selftest-quirk-base "$TOP/scripts/boot.sh" "$quirk" \
+				> "$clog/selftest-quirk-base.log" 2>&1
+			c=$BUILD/baseline/logs/selftest-quirk-base/checks
+			got=$(sed -n 's/^FAIL \([^ ]*\) .*/\1/p' "$c" 2>/dev/null | sort | paste -sd' ')
+			want="quirk-serial-irq-kind xen-view-gsi-attrs"
+			if [ "$got" = "$want" ]; then
+				report ok "$name" "$(sed -n 's/^FAIL xen-view-gsi-attrs //p' "$c")"
 			else
 				report fail "$name" "failed: '${got:-none}'; see $c"
 			fi

@@ -5,7 +5,7 @@ set -euo pipefail
 pkgs=(build-essential bc bison flex libelf-dev libssl-dev ccache cpio xz-utils
       python3 python3-ply python3-git perl gawk git rsync kmod
       qemu-system-x86 busybox-static debootstrap e2fsprogs
-      linux-source-6.12 linux-config-6.12 gcc-aarch64-linux-gnu)
+      linux-source-6.12 linux-config-6.12 gcc-aarch64-linux-gnu acpica-tools)
 
 missing=()
 for p in "${pkgs[@]}"; do

@@ -19,10 +19,11 @@ Prints one TAP-like line per check for boot.sh's checks file:
                       timer, its UART) has the vector, trigger, polarity and
                       delivery that Xen gave it at boot, and the vector of
                       Xen's IRQ;
-  xen-view-gsi-attrs  every GSI that dom0 uses has, in Xen's entry, the
-                      trigger and polarity that dom0 recorded (polarity
-                      only where dom0 knows it: the base tree's flat chip
-                      does not), and Xen lists dom0 as bound to it;
+  xen-view-gsi-attrs  every GSI that dom0 uses, or (with the series) has
+                      set up, has in Xen's entry the trigger and polarity
+                      that dom0 recorded (polarity only where dom0 knows
+                      it: the base tree's flat chip does not), and Xen
+                      lists dom0 as bound to each one it uses;
   xen-view-no-stray   no pin was set up (vector, trigger or polarity
                       changed since boot) for a GSI that dom0 did not set
                       up: with the series, one that xen/pirqs says is set
@@ -190,10 +191,11 @@ def main():
                '; '.join(bad) if bad else 'as Xen set them at boot: ' +
                '; '.join(own))
 
-    # 2. Trigger and polarity of the GSIs dom0 uses.
+    # 2. Trigger and polarity of the GSIs dom0 uses or has set up (a UART
+    # that is closed again: its pin keeps what dom0 gave Xen).
     used, bad = [], []
     for g, kv in sorted(gsis.items()):
-        if kv.get('used') != '1':
+        if kv.get('used') != '1' and kv.get('set-up') != '1':
             continue
         pin = pin_of(g)
         now = after.get(pin) if pin else None
@@ -211,7 +213,7 @@ def main():
             why.append('Xen active %s, dom0 active %s' % (
                 'low' if now['pol'] else 'high', kv['polarity']))
         irqs = [i for i, p in pins_of_irq.items() if pin in p]
-        if not any(re.search(r'\bd0:\s*%s\(' % kv.get('pirq', g),
+        if kv.get('used') == '1' and not any(re.search(r'\bd0:\s*%s\(' % kv.get('pirq', g),
                              bindings.get(i, {}).get('rest', ''))
                    for i in irqs):
             why.append('Xen lists no dom0 binding of pirq %s on it' %

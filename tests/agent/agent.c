@@ -13,11 +13,13 @@
  *                              serial ide ahci e1000 virtio-net virtio-blk
  *                              i8042 sci intx-pair (two virtio-blk disks,
  *                              serials intx-a and intx-b, that share one
- *                              INTx line), and in a PV guest xen-vbd
- *                              xen-vif (the guest pings dom0's bridge)
+ *                              INTx line), quirk-serial (ttyS2, whose _CRS
+ *                              says level, active low on ISA IRQ 7), and in
+ *                              a PV guest xen-vbd xen-vif (the guest pings
+ *                              dom0's bridge)
  *   agent.hyp=none|dom0|domu   what /sys/hypervisor must say
  *   agent.pirq=domain|isa|chip how dom0's GSIs must look: IO-APIC IRQs stacked
- *                              on the xen-pirq irq domain (chip xen-ioapic),
+ *                              on the xen-pirq irq domain (chip PR-IO-APIC),
  *                              ISA IRQs of that domain (no IO-APIC), or the
  *                              base tree's flat xen-pirq chip
  *   agent.msi=pirq             MSIs are Xen pirqs (chip xen-pirq), as in an
@@ -33,6 +35,8 @@
  *                              (io-apic, local-apic) and check that it oopses
  *   agent.seed=N               vary the pattern written to the disks (the
  *                              guest scenario's guests share one disk)
+ *   agent.dsdt=TTY             instead of the device checks: copy the DSDT,
+ *                              as the firmware gave it, to /dev/TTY (raw)
  *   agent.suspend=1            before the workloads, suspend to RAM with
  *                              /sys/power/pm_test at "core" (everything but
  *                              the sleep itself: devices, CPUs, syscore
@@ -284,7 +288,7 @@ static void irq_attr(int irq, const char *attr, char *buf, size_t len)
 /*
  * Does @irq look like @kind? Natively: IO-APIC with the right trigger, or
  * a PCI-MSI domain. As Xen dom0: a GSI is an IO-APIC IRQ with the
- * xen-ioapic chip and the right trigger (agent.pirq=domain), or else the
+ * PR-IO-APIC chip and the right trigger (agent.pirq=domain), or else the
  * xen-pirq chip with the pirq kind as its flow name, as MSIs are. A Xen
  * frontend's event channel: a xen-dyn chip.
  */
@@ -294,7 +298,7 @@ static void irq_attr(int irq, const char *attr, char *buf, size_t len)
  * flow name), on a dom0 that knows no IO-APIC. gsi_chip is their chip.
  */
 static bool pirq_domain, pirq_isa;
-static const char *gsi_chip = "xen-ioapic";
+static const char *gsi_chip = "PR-IO-APIC";
 /* agent.msi=pirq */
 static bool msi_pirq;
 
@@ -536,6 +540,9 @@ struct device {
 static struct device devices[] = {
 	{ .name = "serial", .action = "ttyS1", .kind = KIND_EDGE,
 	  .counts = true },
+	/* A firmware quirk: level, active low on an ISA IRQ (see boot.sh). */
+	{ .name = "quirk-serial", .action = "ttyS2", .kind = KIND_LEVEL,
+	  .counts = true },
 	{ .name = "ide", .bus = "pci", .driver = "ata_piix",
 	  .action = "ata_piix", .kind = KIND_EDGE, .counts = true,
 	  .disk = true },
@@ -638,11 +645,15 @@ static void check_irqs(struct device *d, bool xen)
 
 #define SERIAL_BYTES	(16 << 10)
 
-/* Open ttyS1 raw at 115200 baud; -1 (errno set) if it cannot be opened. */
-static int serial_open(void)
+/* Open @tty raw at 115200 baud; -1 (errno set) if it cannot be opened. */
+static int serial_open(const char *tty)
 {
 	struct termios t;
-	int fd = open("/dev/ttyS1", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/dev/%s", tty);
+	fd = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC);
 
 	if (fd >= 0 && !tcgetattr(fd, &t)) {
 		cfmakeraw(&t);
@@ -666,27 +677,50 @@ static int serial_write(int fd)
 	return n;
 }
 
-static void serial_workload(bool xen)
+/*
+ * Write to the UART of device @name (its action is its tty) and check its
+ * interrupts. A UART whose _CRS says active low must have that polarity
+ * in Xen's pirq too (dom0 of the series: xen/pirqs says so). Return the
+ * tty, still open, if @keep (its IRQ stays requested, for xen_view()), or
+ * -1.
+ */
+static int serial_workload(const char *name, bool xen, bool keep)
 {
-	struct device *d = device("serial");
+	struct device *d = device(name);
+	char check[64];
 	int fd, n;
 
-	fd = serial_open();
+	fd = serial_open(d->action);
 	if (fd < 0) {
-		result(false, "serial-open", "/dev/ttyS1: %s", strerror(errno));
-		return;
+		snprintf(check, sizeof(check), "%s-open", name);
+		result(false, check, "/dev/%s: %s", d->action, strerror(errno));
+		return -1;
 	}
 	/* The IRQ is requested on open: look it up now, hold the tty open. */
 	if (!find_device(d)) {
-		result(false, "serial-irq", "no IRQ with action ttyS1");
+		snprintf(check, sizeof(check), "%s-irq", name);
+		result(false, check, "no IRQ with action %s", d->action);
 		close(fd);
-		return;
+		return -1;
 	}
 	d->before = irqset_count(&d->irqs);
 	n = serial_write(fd);
-	result(n == SERIAL_BYTES, "serial-write", "%d bytes to ttyS1", n);
+	snprintf(check, sizeof(check), "%s-write", name);
+	result(n == SERIAL_BYTES, check, "%d bytes to %s", n, d->action);
 	check_irqs(d, xen);
+	if (d->kind == KIND_LEVEL && xen && pirq_domain && !pirq_isa) {
+		char info[512] = "";
+		bool low = pirq_line(d->irqs.irq[0], info, sizeof(info)) &&
+			   strstr(info, " polarity=low ");
+
+		snprintf(check, sizeof(check), "%s-polarity", name);
+		result(low, check, "want the _CRS's active low in dom0's pirq: %s",
+		       info[0] ? info : "none in " PIRQS_FILE);
+	}
+	if (keep)
+		return fd;
 	close(fd);
+	return -1;
 }
 
 static uint64_t fnv1a(const unsigned char *p, size_t n, uint64_t h)
@@ -1517,7 +1551,7 @@ static void bench_edge(bool hc)
 	long s0, p0;
 	int fd, n;
 
-	fd = serial_open();
+	fd = serial_open(d->action);
 	if (fd < 0 || !find_device(d)) {
 		result(false, "bench-edge", "/dev/ttyS1 or its IRQ: %s",
 		       strerror(errno));
@@ -1986,6 +2020,42 @@ static void hold(int seconds)
 		       n, n > 0 ? pfd.revents : 0, strerror(errno));
 }
 
+/*
+ * agent.dsdt=TTY: copy the firmware's DSDT to /dev/TTY, raw, for
+ * scripts/quirk-dsdt.sh to patch into the table that the firmware-quirk
+ * scenarios boot with.
+ */
+static void dump_dsdt(const char *tty)
+{
+	static char table[256 << 10];
+	int in, out = serial_open(tty);
+	ssize_t n = -1;
+
+	in = open("/sys/firmware/acpi/tables/DSDT", O_RDONLY | O_CLOEXEC);
+	if (in >= 0) {
+		ssize_t r = 0;
+
+		/* sysfs gives a page per read. */
+		for (n = 0; n < (ssize_t)sizeof(table); n += r) {
+			r = read(in, table + n, sizeof(table) - n);
+			if (r <= 0)
+				break;
+		}
+		if (r < 0)
+			n = -1;
+	}
+	if (out >= 0 && n > 0 && n < (ssize_t)sizeof(table) &&
+	    write(out, table, n) == n && !tcdrain(out))
+		result(true, "dsdt", "%zd bytes to /dev/%s", n, tty);
+	else
+		result(false, "dsdt", "DSDT to /dev/%s: %s", tty,
+		       strerror(errno));
+	if (in >= 0)
+		close(in);
+	if (out >= 0)
+		close(out);
+}
+
 /* agent --system-checks: the checks that need no device, then exit. */
 static int system_checks(void)
 {
@@ -2009,6 +2079,7 @@ int main(int argc, char **argv)
 {
 	char expect[512] = "", kunit[512], buf[16];
 	const char *want_kunit;
+	int quirk_tty = -1;
 	bool xen, found;
 	size_t i;
 
@@ -2034,6 +2105,11 @@ int main(int argc, char **argv)
 	if (param("agent.bench", expect, sizeof(expect))) {
 		/* Nothing else runs: the figures are the point. */
 		bench(atoi(expect));
+		goto done;
+	}
+
+	if (param("agent.dsdt", expect, sizeof(expect))) {
+		dump_dsdt(expect);
 		goto done;
 	}
 
@@ -2071,7 +2147,10 @@ int main(int argc, char **argv)
 	}
 
 	if (in_list(expect, "serial"))
-		serial_workload(xen);
+		serial_workload("serial", xen, false);
+	/* In use until Xen's view is read: dom0 and Xen must agree on it. */
+	if (in_list(expect, "quirk-serial"))
+		quirk_tty = serial_workload("quirk-serial", xen, true);
 	for (i = 0; i < NDEV; i++) {
 		struct device *d = &devices[i];
 
@@ -2105,6 +2184,8 @@ int main(int argc, char **argv)
 
 	if (xen && is_dom0())
 		xen_view();
+	if (quirk_tty >= 0)
+		close(quirk_tty);
 
 	read_klog();
 	check_kunit(want_kunit);
