@@ -12,7 +12,8 @@
 #   make boot-SCENARIO   one boot: native-pc native-q35 xen-dom0-pc xen-dom0-q35
 #                  xen-dom0-nopci xen-dom0-noioapic
 #                  native-quirk-q35 xen-dom0-quirk-q35 (a level, active-low
-#                  ISA IRQ from the DSDT)
+#                  ISA IRQ from the DSDT), native-sparse-q35
+#                  xen-dom0-sparse-q35 (APIC IDs 0 and 2)
 #                  xen-dom0-guest-q35 (dom0 runs PV guests)
 #   make bench     the series against the base, same config, same run: a
 #                  table of ratios (build/bench/results.{csv,json})

@@ -22,6 +22,12 @@
 #                  _CRS says level-triggered, active low (the kernel takes
 #                  the DSDT from the initrd: scripts/quirk-dsdt.sh); only
 #                  the UARTs and the SCI, no disks, no NICs
+#   native-sparse-q35, xen-dom0-sparse-q35  sparse APIC IDs: two CPUs, the
+#                  second in the other socket (APIC IDs 0 and 2, as on a
+#                  two-socket server or with HT off); Xen in physical
+#                  destination mode (apic=bigsmp, its choice above 8
+#                  CPUs: its default, logical flat, stalls under TCG with
+#                  such IDs); the UARTs and the SCI only
 #
 # Every scenario has a second UART, an e1000 (INTx, level) and a
 # virtio-net (MSI-X) joined by a QEMU hub, and a virtio-blk disk (MSI-X).
@@ -81,10 +87,11 @@ else
 fi
 # dom0's boot, then each guest in turn, each within its own time limit.
 [ "$guest" = 0 ] || timeout=${BOOT_TIMEOUT:-$((120 + guests * (guest_timeout + 30)))}
-quirk=0
+quirk=0 sparse=0
 case "$scn" in
 *-pc)  machine=pc;  disk=ide ;;
 *-quirk-q35) machine=q35; disk=; quirk=1 ;;
+*-sparse-q35) machine=q35; disk=; sparse=1 ;;
 *-q35) machine=q35; disk=ahci ;;
 *-nopci) machine=pc; disk= ;;
 *-noioapic) machine=pc; disk=ide ;;
@@ -95,6 +102,8 @@ if [ "$guest" = 1 ]; then
 	expect=none
 elif [ "$quirk" = 1 ]; then
 	expect="serial:quirk-serial:sci"
+elif [ "$sparse" = 1 ]; then
+	expect="serial:sci"
 elif [ -n "$disk" ]; then
 	expect="serial:$disk:e1000:virtio-net:virtio-blk:i8042:sci"
 	[ "${NO_DISKS:-0}" = 1 ] || expect="$expect:intx-pair"
@@ -114,13 +123,22 @@ kunit=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/tests/kunit-suites" |
 		fi
 	done | paste -sd:)
 
-qemu=(qemu-system-x86_64 -machine "$machine" -cpu "$CPU" -smp 2 -m 2048
+smp=(-smp 2)
+# QEMU numbers the APIC IDs after the topology: with two cores a socket,
+# the second socket's first core is APIC ID 2. The CPU is plugged there
+# at start-up; maxcpus=4 lists all four in the MADT, two not present.
+[ "$sparse" = 0 ] || smp=(-smp 1,maxcpus=4,sockets=2,cores=2
+			  -device "${CPU%%,*}-x86_64-cpu,socket-id=1,core-id=0,thread-id=0")
+qemu=(qemu-system-x86_64 -machine "$machine" -cpu "$CPU" "${smp[@]}" -m 2048
       -nodefaults -display none -monitor none -no-reboot
       -serial "file:$dir/console.log" -serial "file:$dir/ttyS1.out")
 # shellcheck disable=SC2206 # QEMU_ARGS is a list of options
 qemu+=(${QEMU_ARGS:-})
 nodisks=${NO_DISKS:-0}
-[ "$guest" = 0 ] && [ "$quirk" = 0 ] || nodisks=1
+# The light machines: the UARTs and the SCI only.
+light=0
+[ "$quirk" = 0 ] && [ "$sparse" = 0 ] || light=1
+[ "$guest" = 0 ] && [ "$light" = 0 ] || nodisks=1
 if [ "$nodisks" != 1 ]; then
 	truncate -s 16M "$dir/disk0.img" "$dir/disk1.img"
 	if [ "$machine" = pc ]; then
@@ -149,9 +167,9 @@ if [ "$nodisks" != 1 ] && [ -n "$disk" ]; then
 		       -device "virtio-blk-pci,drive=intx$x,bus=br0,addr=$slot,vectors=0,serial=intx-$x")
 	done
 fi
-[ "$nodev" = e1000 ] || [ "$guest" = 1 ] || [ "$quirk" = 1 ] ||
+[ "$nodev" = e1000 ] || [ "$guest" = 1 ] || [ "$light" = 1 ] ||
 	qemu+=(-netdev hubport,id=n0,hubid=0 -device e1000,netdev=n0)
-[ "$nodev" = virtio-net ] || [ "$guest" = 1 ] || [ "$quirk" = 1 ] ||
+[ "$nodev" = virtio-net ] || [ "$guest" = 1 ] || [ "$light" = 1 ] ||
 	qemu+=(-netdev hubport,id=n1,hubid=0 -device virtio-net-pci,netdev=n1)
 
 # The firmware quirk: QEMU describes the UART at 0x3e8 with IRQNoFlags
@@ -227,6 +245,8 @@ native-*)
 	;;
 xen-dom0-*)
 	xen=$XEN_DIR/xen
+	xen_apic=
+	[ "$sparse" = 0 ] || xen_apic=apic=bigsmp
 	[ -f "$xen" ] || die "no Xen image at $xen; run scripts/xen.sh"
 	# QEMU's multiboot loader: modules are separated by commas, so the
 	# dom0 command line must not contain one.
@@ -239,7 +259,7 @@ xen-dom0-*)
 		modules="$kernel $dom0,$initrd"
 	fi
 	qemu+=(-kernel "$xen" -append
-	       "console=com1 com1=115200,8n1 dom0_mem=1024M,max:1024M dom0_max_vcpus=2 loglvl=all guest_loglvl=all apic_verbosity=debug noreboot=false ${XEN_ARGS:-}"
+	       "console=com1 com1=115200,8n1 dom0_mem=1024M,max:1024M dom0_max_vcpus=2 loglvl=all guest_loglvl=all apic_verbosity=debug noreboot=false $xen_apic ${XEN_ARGS:-}"
 	       -initrd "$modules")
 	;;
 *)	die "unknown scenario $scn" ;;

@@ -24,7 +24,7 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-SCENARIOS=${SCENARIOS:-native-pc native-q35 native-quirk-q35 xen-dom0-pc xen-dom0-q35 xen-dom0-quirk-q35 xen-dom0-nopci xen-dom0-noioapic xen-dom0-guest-q35 xen-dom0-hvm-q35}
+SCENARIOS=${SCENARIOS:-native-pc native-q35 native-quirk-q35 native-sparse-q35 xen-dom0-pc xen-dom0-q35 xen-dom0-quirk-q35 xen-dom0-sparse-q35 xen-dom0-nopci xen-dom0-noioapic xen-dom0-guest-q35 xen-dom0-hvm-q35}
 SELFTEST=${SELFTEST:-1}
 clog=$LOGS/check
 mkdir -p "$clog"
@@ -193,6 +193,19 @@ if [ "$VARIANT" = series ] && [ -n "$guest" ]; then
 	if baseline_kernel; then
 		VARIANT=baseline "$TOP/scripts/boot.sh" "$guest" > "$clog/boot-baseline-$guest.log" 2>&1
 		report_checks "$guest" "$clog/boot-baseline-$guest.log" "$base_out/logs" "baseline: "
+	else
+		report fail "baseline: kernel builds (XEN_DOM0=y PCI=y)" "see $clog/kernel-baseline-xen.log"
+	fi
+fi
+
+# 7b: the machine with sparse APIC IDs on the base tree too: dom0's CPUs
+# must be bound to the same ACPI processor objects with both (cpu-binding).
+sparse=$(echo " $SCENARIOS " | grep -oE ' xen-dom0-sparse-[a-z0-9]+ ' | head -1 | tr -d ' ')
+if [ "$VARIANT" = series ] && [ -n "$sparse" ]; then
+	echo "# boot $sparse with the base tree"
+	if baseline_kernel; then
+		VARIANT=baseline "$TOP/scripts/boot.sh" "$sparse" > "$clog/boot-baseline-$sparse.log" 2>&1
+		report_checks "$sparse" "$clog/boot-baseline-$sparse.log" "$BUILD/baseline/logs" "baseline: "
 	else
 		report fail "baseline: kernel builds (XEN_DOM0=y PCI=y)" "see $clog/kernel-baseline-xen.log"
 	fi

@@ -2020,6 +2020,162 @@ static void hold(int seconds)
 		       n, n > 0 ? pfd.revents : 0, strerror(errno));
 }
 
+/* ---- which ACPI processor object each CPU is bound to ---- */
+
+#define XEN_HYPERCALL_PLATFORM_OP	7
+#define XENPF_GET_CPUINFO		55
+#define XENPF_INTERFACE_VERSION		0x03000001
+#define XEN_PCPU_FLAGS_INVALID		2
+
+struct xen_platform_op_cpuinfo {
+	uint32_t cmd;
+	uint32_t interface_version;
+	union {
+		struct {
+			uint32_t xen_cpuid;
+			uint32_t max_present;
+			uint32_t flags;
+			uint32_t apic_id;
+			uint32_t acpi_id;
+		} pcpu_info;
+		uint8_t pad[128];
+	} u;
+};
+
+/* Xen's physical CPU @cpu (XENPF_get_cpuinfo): 0, or -errno. */
+static int xen_pcpu_info(unsigned int cpu, unsigned int *apic_id,
+			 unsigned int *acpi_id)
+{
+	static struct xen_platform_op_cpuinfo op;
+	struct privcmd_hypercall call = { .op = XEN_HYPERCALL_PLATFORM_OP };
+	int fd, rc, err;
+
+	fd = open("/dev/xen/privcmd", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	mlock(&op, sizeof(op));
+	memset(&op, 0, sizeof(op));
+	op.cmd = XENPF_GET_CPUINFO;
+	op.interface_version = XENPF_INTERFACE_VERSION;
+	op.u.pcpu_info.xen_cpuid = cpu;
+	call.arg[0] = (uintptr_t)&op;
+	rc = ioctl(fd, IOCTL_PRIVCMD_HYPERCALL, &call);
+	err = errno;
+	close(fd);
+	if (rc < 0)
+		return -err;
+	if (op.u.pcpu_info.flags & XEN_PCPU_FLAGS_INVALID)
+		return -ENOENT;
+	*apic_id = op.u.pcpu_info.apic_id;
+	*acpi_id = op.u.pcpu_info.acpi_id;
+	return 0;
+}
+
+/* The "apicid" /proc/cpuinfo gives CPU @cpu, or -1. */
+static int cpuinfo_apicid(int cpu)
+{
+	char line[256];
+	int cur = -1, apicid = -1;
+	FILE *f = fopen("/proc/cpuinfo", "re");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "processor : %d", &cur) == 1)
+			continue;
+		if (cur == cpu && sscanf(line, "apicid : %d", &apicid) == 1)
+			break;
+	}
+	fclose(f);
+	return apicid;
+}
+
+/*
+ * The ACPI ID of the processor object at sysfs ACPI device @fw: its _UID
+ * (a Device of ACPI0007), or for a Processor () object, which sysfs does
+ * not give the ID of, QEMU's name for it, C%03X of the ID. -1 if neither.
+ */
+static long acpi_processor_id(const char *fw)
+{
+	char path[PATH_MAX + 8], val[128], *end, *name;
+	long id;
+
+	snprintf(path, sizeof(path), "%s/uid", fw);
+	if (!read_file(path, val, sizeof(val))) {
+		id = strtol(val, &end, 0);
+		if (end != val)
+			return id;
+	}
+	snprintf(path, sizeof(path), "%s/path", fw);
+	if (read_file(path, val, sizeof(val)))
+		return -1;
+	val[strcspn(val, "\n")] = '\0';
+	name = strrchr(val, '.') ? strrchr(val, '.') + 1 : val;
+	if (strlen(name) != 4 || name[0] != 'C')
+		return -1;
+	id = strtol(name + 1, &end, 16);
+	return *end ? -1 : id;
+}
+
+/*
+ * cpu-binding: each CPU must be bound to an ACPI processor object (its
+ * firmware_node, see acpi_processor_id()). In dom0, CPU N
+ * must have the object of Xen's physical CPU N, as the base tree's dom0,
+ * which took its CPUs from the MADT in Xen's order, had: the ACPI
+ * processor driver hands Xen the power data of the objects bound to dom0's
+ * CPUs (xen-acpi-processor), and binds by APIC ID, so the APIC IDs dom0
+ * registers decide which objects those are. Prints an "AGENT cpu" line a
+ * CPU.
+ */
+static void check_cpu_binding(bool dom0)
+{
+	char path[128], fw[PATH_MAX], why[512] = "";
+	int cpu, n = 0, bad = 0;
+
+	for (cpu = 0; ; cpu++) {
+		unsigned int apic = 0, acpi = 0;
+		const char *name;
+		int rc = -ENOENT;
+		long id = -1;
+
+		snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d", cpu);
+		if (access(path, F_OK))
+			break;
+		n++;
+		snprintf(path, sizeof(path),
+			 "/sys/devices/system/cpu/cpu%d/firmware_node", cpu);
+		if (realpath(path, fw))
+			id = acpi_processor_id(fw);
+		else
+			snprintf(fw, sizeof(fw), "none");
+		if (dom0)
+			rc = xen_pcpu_info(cpu, &apic, &acpi);
+		name = strrchr(fw, '/') ? strrchr(fw, '/') + 1 : fw;
+		printf("AGENT cpu %d apicid=%d firmware=%s acpi_id=%ld", cpu,
+		       cpuinfo_apicid(cpu), name, id);
+		if (dom0 && !rc)
+			printf(" xen-pcpu apic_id=%u acpi_id=%u", apic, acpi);
+		else if (dom0)
+			printf(" xen-pcpu %s", strerror(-rc));
+		printf("\n");
+		if (id < 0 || (dom0 && !rc && id != (long)acpi)) {
+			bad++;
+			snprintf(why + strlen(why), sizeof(why) - strlen(why),
+				 "%scpu%d: bound to %s (ACPI ID %ld), want ",
+				 bad > 1 ? "; " : "", cpu, name, id);
+			if (dom0 && !rc)
+				snprintf(why + strlen(why), sizeof(why) - strlen(why),
+					 "pCPU %d's, ACPI ID %u (APIC ID %u)", cpu, acpi, apic);
+			else
+				snprintf(why + strlen(why), sizeof(why) - strlen(why),
+					 "an ACPI processor");
+		}
+	}
+	result(n > 0 && !bad, "cpu-binding", "%d CPUs%s%s", n,
+	       bad ? ": " : dom0 ? ", each bound to the ACPI processor of Xen's pCPU of its number" :
+	       ", each bound to an ACPI processor", why);
+}
+
 /*
  * agent.dsdt=TTY: copy the firmware's DSDT to /dev/TTY, raw, for
  * scripts/quirk-dsdt.sh to patch into the table that the firmware-quirk
@@ -2182,6 +2338,13 @@ int main(int argc, char **argv)
 			check_irqs(d, xen);
 	}
 
+	/*
+	 * Where ACPI's namespace loaded (the SCI is its interrupt), natively
+	 * and in dom0; not in a guest, whose firmware is Xen's or QEMU's own.
+	 */
+	if (in_list(expect, "sci") &&
+	    (xen || !param("agent.hyp", buf, sizeof(buf)) || !strcmp(buf, "none")))
+		check_cpu_binding(xen);
 	if (xen && is_dom0())
 		xen_view();
 	if (quirk_tty >= 0)
