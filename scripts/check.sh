@@ -173,6 +173,11 @@ for scn in $SCENARIOS; do
 		report fail "$scn: KUnit suites reported" "none found in the kernel log"
 done
 
+# The names of the checks that failed in a checks file, sorted, on a line.
+failed_checks() {	# failed_checks CHECKS
+	sed -n 's/^FAIL \([^ ]*\) .*/\1/p' "$1" 2>/dev/null | sort | paste -sd' '
+}
+
 # The base tree's kernel, with the same config, for the boots below that
 # compare with it: built once, at the first that needs it.
 base_built=
@@ -185,31 +190,22 @@ baseline_kernel() {
 
 # 7: the guest scenario on the base tree as well, built with the same
 # config, its checks reported as "baseline: ...": where a failure is shared
-# with the base, it is not the series' doing.
+# with the base, it is not the series' doing. And the machine with sparse
+# APIC IDs: dom0's CPUs must be bound to the same ACPI processor objects
+# with both (cpu-binding).
 guest=$(echo " $SCENARIOS " | grep -oE ' xen-dom0-guest-[a-z0-9]+ ' | head -1 | tr -d ' ')
-if [ "$VARIANT" = series ] && [ -n "$guest" ]; then
-	echo "# boot $guest with the base tree"
-	base_out=$BUILD/baseline
-	if baseline_kernel; then
-		VARIANT=baseline "$TOP/scripts/boot.sh" "$guest" > "$clog/boot-baseline-$guest.log" 2>&1
-		report_checks "$guest" "$clog/boot-baseline-$guest.log" "$base_out/logs" "baseline: "
-	else
-		report fail "baseline: kernel builds (XEN_DOM0=y PCI=y)" "see $clog/kernel-baseline-xen.log"
-	fi
-fi
-
-# 7b: the machine with sparse APIC IDs on the base tree too: dom0's CPUs
-# must be bound to the same ACPI processor objects with both (cpu-binding).
 sparse=$(echo " $SCENARIOS " | grep -oE ' xen-dom0-sparse-[a-z0-9]+ ' | head -1 | tr -d ' ')
-if [ "$VARIANT" = series ] && [ -n "$sparse" ]; then
-	echo "# boot $sparse with the base tree"
+base_scns=
+[ "$VARIANT" != series ] || base_scns="$guest $sparse"
+for scn in $base_scns; do
+	echo "# boot $scn with the base tree"
 	if baseline_kernel; then
-		VARIANT=baseline "$TOP/scripts/boot.sh" "$sparse" > "$clog/boot-baseline-$sparse.log" 2>&1
-		report_checks "$sparse" "$clog/boot-baseline-$sparse.log" "$BUILD/baseline/logs" "baseline: "
+		VARIANT=baseline "$TOP/scripts/boot.sh" "$scn" > "$clog/boot-baseline-$scn.log" 2>&1
+		report_checks "$scn" "$clog/boot-baseline-$scn.log" "$BUILD/baseline/logs" "baseline: "
 	else
 		report fail "baseline: kernel builds (XEN_DOM0=y PCI=y)" "see $clog/kernel-baseline-xen.log"
 	fi
-fi
+done
 
 # R4: an APIC access that bypasses the Xen ops must be caught (an oops that
 # names the caller), not served from a dummy page. Kernels with the series'
@@ -276,7 +272,7 @@ if [ "$SELFTEST" = 1 ]; then
 					tail -n 15 | sed 's/^/#   /'
 				echo "# self-test: booting it once more"
 			done
-			got=$(sed -n 's/^FAIL \([^ ]*\) .*/\1/p' "$c" 2>/dev/null | sort | paste -sd' ')
+			got=$(failed_checks "$c")
 			want="guest1/intx-a-irq-kind guest1/intx-b-irq-kind guest1/sci-irq-kind"
 			if [ "$got" = "$want" ]; then
 				report ok "$name"
@@ -300,7 +296,7 @@ if [ "$SELFTEST" = 1 ]; then
 			VARIANT=baseline RUN_NAME=selftest-quirk-base "$TOP/scripts/boot.sh" "$quirk" \
 				> "$clog/selftest-quirk-base.log" 2>&1
 			c=$BUILD/baseline/logs/selftest-quirk-base/checks
-			got=$(sed -n 's/^FAIL \([^ ]*\) .*/\1/p' "$c" 2>/dev/null | sort | paste -sd' ')
+			got=$(failed_checks "$c")
 			want="quirk-serial-irq-kind xen-view-gsi-attrs"
 			if [ "$got" = "$want" ]; then
 				report ok "$name" "$(sed -n 's/^FAIL xen-view-gsi-attrs //p' "$c")"
