@@ -27,7 +27,10 @@
 #                  two-socket server or with HT off); Xen in physical
 #                  destination mode (apic=bigsmp, its choice above 8
 #                  CPUs: its default, logical flat, stalls under TCG with
-#                  such IDs); the UARTs and the SCI only
+#                  such IDs); the UARTs and the SCI only; as dom0, an
+#                  SSDT gives each processor power data of its own, which
+#                  dom0 must hand Xen for the right physical CPU
+#                  (scripts/cpu-pm-ssdt.sh, scripts/xen-pm.py)
 #
 # Every scenario has a second UART, an e1000 (INTx, level) and a
 # virtio-net (MSI-X) joined by a QEMU hub, and a virtio-blk disk (MSI-X).
@@ -193,6 +196,20 @@ if [ "$quirk" = 1 ]; then
 	initrd=$dir/initrd
 fi
 
+# Processor power data for the machine with sparse APIC IDs, as dom0: an
+# SSDT gives each of QEMU's four processor objects data of its own, which
+# dom0 hands Xen (xen-acpi-processor) and scripts/xen-pm.py finds again in
+# Xen's words. Xen prints each P-state upload (cpufreq=xen:verbose); it
+# takes C2 without a broadcast timer (QEMU's APIC timer always runs) but
+# never enters it (max_cstate=1): C2 through an I/O port would make every
+# idle CPU spin under TCG.
+pm=0
+case "$scn" in xen-dom0-sparse-*) pm=1 ;; esac
+if [ "$pm" = 1 ]; then
+	"$TOP/scripts/cpu-pm-ssdt.sh" 4 "$dir/cpu-pm.aml"
+	qemu+=(-acpitable "file=$dir/cpu-pm.aml")
+fi
+
 # The guest scenario's disks, all virtio-blk: dom0's root file system (a
 # snapshot of the cached image: writes are discarded), the "harness" disk
 # with the test script and what the guests boot, and the dom0 disk that
@@ -222,8 +239,8 @@ fi
 agent="agent.expect=$expect agent.kunit=$kunit"
 # Suspend to RAM at pm_test's "core" level before the workloads (devices,
 # CPUs and syscore suspended and resumed, no sleep): what every laptop and
-# many servers do, and QEMU never does unless asked.
-! grep -qx CONFIG_PM_SLEEP_DEBUG=y "$OUT/config-$kcfg" ||
+# many servers do, and QEMU never does unless asked. SUSPEND=0 leaves it out.
+[ "${SUSPEND:-1}" = 0 ] || ! grep -qx CONFIG_PM_SLEEP_DEBUG=y "$OUT/config-$kcfg" ||
 	agent="$agent agent.suspend=1"
 # A native kernel registers the local APIC (R1). The series keeps a PV dom0
 # off the MADT's local APICs (R4); the base tree still registers them.
@@ -245,8 +262,9 @@ native-*)
 	;;
 xen-dom0-*)
 	xen=$XEN_DIR/xen
-	xen_apic=
-	[ "$sparse" = 0 ] || xen_apic=apic=bigsmp
+	xen_opts=
+	[ "$sparse" = 0 ] || xen_opts=apic=bigsmp
+	[ "$pm" = 0 ] || xen_opts="$xen_opts cpufreq=xen:verbose lapic_timer_c2_ok max_cstate=1"
 	[ -f "$xen" ] || die "no Xen image at $xen; run scripts/xen.sh"
 	# QEMU's multiboot loader: modules are separated by commas, so the
 	# dom0 command line must not contain one.
@@ -259,7 +277,7 @@ xen-dom0-*)
 		modules="$kernel $dom0,$initrd"
 	fi
 	qemu+=(-kernel "$xen" -append
-	       "console=com1 com1=115200,8n1 dom0_mem=1024M,max:1024M dom0_max_vcpus=2 loglvl=all guest_loglvl=all apic_verbosity=debug noreboot=false $xen_apic ${XEN_ARGS:-}"
+	       "console=com1 com1=115200,8n1 dom0_mem=1024M,max:1024M dom0_max_vcpus=2 loglvl=all guest_loglvl=all apic_verbosity=debug noreboot=false $xen_opts ${XEN_ARGS:-}"
 	       -initrd "$modules")
 	;;
 *)	die "unknown scenario $scn" ;;
@@ -331,7 +349,8 @@ if [[ $scn == xen-* ]]; then
 	# after its workload; not in the benchmark and bypass boots).
 	case " $extra ${DOM0_ARGS:-} " in
 	*" agent.bench="* | *" agent.bypass="*) ;;
-	*)	python3 "$TOP/scripts/xen-view.py" "$dir/console.txt" >> "$checks" ;;
+	*)	python3 "$TOP/scripts/xen-view.py" "$dir/console.txt" >> "$checks"
+		[ "$pm" = 0 ] || python3 "$TOP/scripts/xen-pm.py" "$dir/console.txt" >> "$checks" ;;
 	esac
 fi
 ! grep -q '^FAIL' "$checks"

@@ -206,6 +206,24 @@ for scn in $base_scns; do
 		report fail "baseline: kernel builds (XEN_DOM0=y PCI=y)" "see $clog/kernel-baseline-xen.log"
 	fi
 done
+# On the sparse machine, Xen must be told the same of each physical CPU's
+# power data by the series' dom0 as by the base tree's (scripts/xen-pm.py).
+if [ -n "$sparse" ] && [ -n "$base_scns" ]; then
+	name="$sparse: Xen receives the same processor power data from the series' dom0 as from the base tree's"
+	diff=
+	for check in xen-pm-px xen-pm-cx; do
+		ser=$(sed -n "s/^ok $check //p" "$LOGS/$sparse/checks" 2>/dev/null)
+		bas=$(sed -n "s/^ok $check //p" "$BUILD/baseline/logs/$sparse/checks" 2>/dev/null)
+		if [ -z "$ser" ] || [ "$ser" != "$bas" ]; then
+			diff="$diff; $check: series '${ser:-not ok}', base '${bas:-not ok}'"
+		fi
+	done
+	if [ -z "$diff" ]; then
+		report ok "$name" "$(sed -n 's/^ok xen-pm-px //p' "$LOGS/$sparse/checks")"
+	else
+		report fail "$name" "${diff#; }"
+	fi
+fi
 
 # R4: an APIC access that bypasses the Xen ops must be caught (an oops that
 # names the caller), not served from a dummy page. Kernels with the series'
@@ -305,6 +323,24 @@ if [ "$SELFTEST" = 1 ]; then
 			fi
 		else
 			report fail "$name" "the base kernel does not build; see $clog/kernel-baseline-xen.log"
+		fi
+	fi
+
+	# The power data checks fail where a physical CPU is given another
+	# processor's data: with fewer dom0 vCPUs than physical CPUs,
+	# xen-acpi-processor sends the ACPI IDs of no dom0 CPU a copy of the
+	# first CPU's (upstream's behaviour, base tree alike).
+	if [ -n "$sparse" ]; then
+		echo "# self-test: $sparse with dom0_max_vcpus=1"
+		name="self-test: a dom0 with one vCPU gives pCPU 1 pCPU 0's power data, and the checks say so"
+		RUN_NAME=selftest-pm-1vcpu XEN_ARGS=dom0_max_vcpus=1 "$TOP/scripts/boot.sh" "$sparse" \
+			> "$clog/selftest-pm-1vcpu.log" 2>&1
+		c=$LOGS/selftest-pm-1vcpu/checks
+		got=$(failed_checks "$c")
+		if [ "$got" = "xen-pm-cx xen-pm-px" ]; then
+			report ok "$name" "$(sed -n 's/^FAIL xen-pm-px //p' "$c")"
+		else
+			report fail "$name" "failed: '${got:-none}'; see $c"
 		fi
 	fi
 fi

@@ -1024,12 +1024,13 @@ static void suspend_test(void)
 
 /*
  * What dom0 believes is half of the story: Xen programs the IO-APICs. After
- * the workload, print every GSI that dom0 has an IRQ for ("AGENT gsi" lines),
- * then have Xen print its IO-APIC table and its IRQ bindings on its console
- * (debug keys 'z' and 'i', through XEN_SYSCTL_debug_keys as "xl debug-keys"
- * sends them), between "AGENT xen-view begin" and "end".
- * scripts/xen-view.py compares them with the table Xen printed at boot
- * (apic_verbosity=debug).
+ * the workload, print every GSI that dom0 has an IRQ for ("AGENT gsi" lines)
+ * and Xen's physical CPUs ("AGENT pcpu"), then have Xen print its IO-APIC
+ * table, its IRQ bindings and its CPUs' C-states on its console (debug keys
+ * 'z', 'i' and 'c', through XEN_SYSCTL_debug_keys as "xl debug-keys" sends
+ * them), between "AGENT xen-view begin" and "end". scripts/xen-view.py
+ * compares them with the table Xen printed at boot (apic_verbosity=debug),
+ * and scripts/xen-pm.py the C-states with what the firmware says.
  */
 #define XEN_HYPERCALL_SYSCTL	35
 #define XEN_SYSCTL_DEBUG_KEYS	7
@@ -1055,37 +1056,91 @@ struct xen_sysctl_keys {
 	} u;
 };
 
-static int xen_debug_keys(const char *keys)
+/*
+ * Hypercall @op with argument @arg, through privcmd: its result, or -errno.
+ * Xen reads and writes @arg in dom0's memory: it must stay there.
+ */
+static long privcmd_hypercall(uint64_t op, void *arg, size_t len)
 {
-	static char buf[16];
-	static struct xen_sysctl_keys op;
-	struct privcmd_hypercall call = { .op = XEN_HYPERCALL_SYSCTL };
-	/* 4.17 and its neighbours: Xen wants its own version exactly. */
-	static const uint32_t versions[] = { 0x15, 0x14, 0x16, 0x13 };
-	int fd, rc = -1, err = ENOENT;
-	size_t i;
+	struct privcmd_hypercall call = { .op = op, .arg[0] = (uintptr_t)arg };
+	long rc;
+	int fd, err;
 
 	fd = open("/dev/xen/privcmd", O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
+	mlock(arg, len);
+	rc = ioctl(fd, IOCTL_PRIVCMD_HYPERCALL, &call);
+	err = errno;
+	close(fd);
+	return rc < 0 ? -err : rc;
+}
+
+static int xen_debug_keys(const char *keys)
+{
+	static char buf[16];
+	static struct xen_sysctl_keys op;
+	/* 4.17 and its neighbours: Xen wants its own version exactly. */
+	static const uint32_t versions[] = { 0x15, 0x14, 0x16, 0x13 };
+	long rc = -ENOENT;
+	size_t i;
+
 	snprintf(buf, sizeof(buf), "%s", keys);
-	/* Xen reads both from dom0's memory: keep them there. */
 	mlock(buf, sizeof(buf));
-	mlock(&op, sizeof(op));
 	for (i = 0; i < sizeof(versions) / sizeof(versions[0]); i++) {
 		memset(&op, 0, sizeof(op));
 		op.cmd = XEN_SYSCTL_DEBUG_KEYS;
 		op.interface_version = versions[i];
 		op.u.debug_keys.keys = (uintptr_t)buf;
 		op.u.debug_keys.nr_keys = strlen(buf);
-		call.arg[0] = (uintptr_t)&op;
-		rc = ioctl(fd, IOCTL_PRIVCMD_HYPERCALL, &call);
-		err = errno;
-		if (rc >= 0 || err != EACCES)
+		rc = privcmd_hypercall(XEN_HYPERCALL_SYSCTL, &op, sizeof(op));
+		if (rc != -EACCES)
 			break;
 	}
-	close(fd);
-	return rc < 0 ? -err : 0;
+	return rc < 0 ? (int)rc : 0;
+}
+
+#define XEN_HYPERCALL_PLATFORM_OP	7
+#define XENPF_GET_CPUINFO		55
+#define XENPF_INTERFACE_VERSION		0x03000001
+#define XEN_PCPU_FLAGS_INVALID		2
+
+struct xen_platform_op_cpuinfo {
+	uint32_t cmd;
+	uint32_t interface_version;
+	union {
+		struct {
+			uint32_t xen_cpuid;
+			uint32_t max_present;
+			uint32_t flags;
+			uint32_t apic_id;
+			uint32_t acpi_id;
+		} pcpu_info;
+		uint8_t pad[128];
+	} u;
+};
+
+/* Xen's physical CPU @cpu (XENPF_get_cpuinfo): 0, or -errno. */
+static int xen_pcpu_info(unsigned int cpu, unsigned int *apic_id,
+			 unsigned int *acpi_id, unsigned int *max_present)
+{
+	static struct xen_platform_op_cpuinfo op;
+	long rc;
+
+	memset(&op, 0, sizeof(op));
+	op.cmd = XENPF_GET_CPUINFO;
+	op.interface_version = XENPF_INTERFACE_VERSION;
+	op.u.pcpu_info.xen_cpuid = cpu;
+	rc = privcmd_hypercall(XEN_HYPERCALL_PLATFORM_OP, &op, sizeof(op));
+	if (rc < 0)
+		return (int)rc;
+	if (max_present)
+		*max_present = op.u.pcpu_info.max_present;
+	if (op.u.pcpu_info.flags & XEN_PCPU_FLAGS_INVALID)
+		return -ENOENT;
+	*apic_id = op.u.pcpu_info.apic_id;
+	*acpi_id = op.u.pcpu_info.acpi_id;
+	return 0;
 }
 
 /*
@@ -1146,14 +1201,36 @@ static bool is_dom0(void)
 	return param("agent.hyp", hyp, sizeof(hyp)) && !strcmp(hyp, "dom0");
 }
 
+/*
+ * One "AGENT pcpu" line per physical CPU, with the APIC and ACPI IDs Xen
+ * knows it by: scripts/xen-pm.py needs them to tell which processor's
+ * power data Xen was given for it.
+ */
+static void print_pcpus(void)
+{
+	unsigned int cpu, max = 0, apic, acpi;
+	int rc;
+
+	for (cpu = 0; cpu <= max; cpu++) {
+		rc = xen_pcpu_info(cpu, &apic, &acpi, &max);
+		if (!rc)
+			printf("AGENT pcpu %u apic_id=%u acpi_id=%u\n", cpu, apic, acpi);
+		else
+			printf("AGENT pcpu %u %s\n", cpu, strerror(-rc));
+		if (rc && rc != -ENOENT)
+			break;
+	}
+}
+
 static void xen_view(void)
 {
 	int rc;
 
 	printf("AGENT xen-view begin\n");
 	print_gsis();
+	print_pcpus();
 	fflush(stdout);
-	rc = xen_debug_keys("zi");
+	rc = xen_debug_keys("zic");
 	/* Xen drains its serial buffer behind the hypercall. */
 	sleep(2);
 	printf("AGENT xen-view end%s%s\n", rc ? " debug keys failed: " : "",
@@ -2022,55 +2099,6 @@ static void hold(int seconds)
 
 /* ---- which ACPI processor object each CPU is bound to ---- */
 
-#define XEN_HYPERCALL_PLATFORM_OP	7
-#define XENPF_GET_CPUINFO		55
-#define XENPF_INTERFACE_VERSION		0x03000001
-#define XEN_PCPU_FLAGS_INVALID		2
-
-struct xen_platform_op_cpuinfo {
-	uint32_t cmd;
-	uint32_t interface_version;
-	union {
-		struct {
-			uint32_t xen_cpuid;
-			uint32_t max_present;
-			uint32_t flags;
-			uint32_t apic_id;
-			uint32_t acpi_id;
-		} pcpu_info;
-		uint8_t pad[128];
-	} u;
-};
-
-/* Xen's physical CPU @cpu (XENPF_get_cpuinfo): 0, or -errno. */
-static int xen_pcpu_info(unsigned int cpu, unsigned int *apic_id,
-			 unsigned int *acpi_id)
-{
-	static struct xen_platform_op_cpuinfo op;
-	struct privcmd_hypercall call = { .op = XEN_HYPERCALL_PLATFORM_OP };
-	int fd, rc, err;
-
-	fd = open("/dev/xen/privcmd", O_RDWR | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	mlock(&op, sizeof(op));
-	memset(&op, 0, sizeof(op));
-	op.cmd = XENPF_GET_CPUINFO;
-	op.interface_version = XENPF_INTERFACE_VERSION;
-	op.u.pcpu_info.xen_cpuid = cpu;
-	call.arg[0] = (uintptr_t)&op;
-	rc = ioctl(fd, IOCTL_PRIVCMD_HYPERCALL, &call);
-	err = errno;
-	close(fd);
-	if (rc < 0)
-		return -err;
-	if (op.u.pcpu_info.flags & XEN_PCPU_FLAGS_INVALID)
-		return -ENOENT;
-	*apic_id = op.u.pcpu_info.apic_id;
-	*acpi_id = op.u.pcpu_info.acpi_id;
-	return 0;
-}
-
 /* The "apicid" /proc/cpuinfo gives CPU @cpu, or -1. */
 static int cpuinfo_apicid(int cpu)
 {
@@ -2149,7 +2177,7 @@ static void check_cpu_binding(bool dom0)
 		else
 			snprintf(fw, sizeof(fw), "none");
 		if (dom0)
-			rc = xen_pcpu_info(cpu, &apic, &acpi);
+			rc = xen_pcpu_info(cpu, &apic, &acpi, NULL);
 		name = strrchr(fw, '/') ? strrchr(fw, '/') + 1 : fw;
 		printf("AGENT cpu %d apicid=%d firmware=%s acpi_id=%ld", cpu,
 		       cpuinfo_apicid(cpu), name, id);
