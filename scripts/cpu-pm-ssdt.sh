@@ -20,7 +20,6 @@ set -euo pipefail
 
 [ $# = 2 ] || die "usage: $0 NCPUS OUT"
 n=$1 out=$2
-command -v iasl > /dev/null || die "no iasl; install acpica-tools (scripts/deps.sh)"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -60,8 +59,6 @@ ASL
 	done
 	echo '}'
 } > "$work/cpu-pm.dsl"
-iasl -p "$work/cpu-pm" "$work/cpu-pm.dsl" > "$work/iasl.log" 2>&1 ||
-	die "iasl cannot compile the processor SSDT; see the output below
-$(cat "$work/iasl.log")"
+iasl_compile "$work/cpu-pm.dsl" "$work/cpu-pm" "the processor SSDT"
 cp "$work/cpu-pm.aml" "$out"
 msg "cpu-pm-ssdt: $out ($n processors)"

@@ -71,3 +71,16 @@ check_fragments() {
 	rm -f "$syms"
 	return "$bad"
 }
+
+# ACPI tables for the test machines (scripts/quirk-dsdt.sh, cpu-pm-ssdt.sh):
+# iasl is Debian's acpica-tools.
+need_iasl() {
+	command -v iasl > /dev/null || die "no iasl; install acpica-tools (scripts/deps.sh)"
+}
+
+iasl_compile() {	# iasl_compile DSL PREFIX WHAT: PREFIX.aml, or die with iasl's words
+	need_iasl
+	iasl -p "$2" "$1" > "$2.iasl.log" 2>&1 ||
+		die "iasl cannot compile $3; see the output below
+$(cat "$2.iasl.log")"
+}

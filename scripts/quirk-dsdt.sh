@@ -19,7 +19,7 @@ set -euo pipefail
 
 [ $# = 2 ] || die "usage: $0 DSDT OUT"
 in=$1 out=$2
-command -v iasl > /dev/null || die "no iasl; install acpica-tools (scripts/deps.sh)"
+need_iasl
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -45,9 +45,7 @@ if not m:
 s = s[:m.start()] + m.group(1) + '0x%08X)' % (int(m.group(2), 16) + 1) + s[m.end():]
 open(p, 'w').write(s)
 EOF
-iasl -p "$work/dsdt" "$work/dsdt.dsl" > "$work/iasl.log" 2>&1 ||
-	die "iasl cannot compile the patched DSDT; see the output below
-$(cat "$work/iasl.log")"
+iasl_compile "$work/dsdt.dsl" "$work/dsdt" "the patched DSDT"
 mkdir -p "$work/cpio/kernel/firmware/acpi"
 cp "$work/dsdt.aml" "$work/cpio/kernel/firmware/acpi/dsdt.aml"
 find "$work/cpio" -exec touch -h -d @0 {} +
