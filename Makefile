@@ -14,6 +14,7 @@
 #                  native-quirk-q35 xen-dom0-quirk-q35 (a level, active-low
 #                  ISA IRQ from the DSDT), native-sparse-q35
 #                  xen-dom0-sparse-q35 (APIC IDs 0 and 2)
+#                  xen-dom0-iommu-q35 (VT-d with interrupt remapping)
 #                  xen-dom0-guest-q35 (dom0 runs PV guests)
 #   make bench     the series against the base, same config, same run: a
 #                  table of ratios (build/bench/results.{csv,json})

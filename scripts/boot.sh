@@ -31,6 +31,10 @@
 #                  SSDT gives each processor power data of its own, which
 #                  dom0 must hand Xen for the right physical CPU
 #                  (scripts/cpu-pm-ssdt.sh, scripts/xen-pm.py)
+#   xen-dom0-iommu-q35  xen-dom0-q35 under an IOMMU with interrupt
+#                  remapping, as every real server runs Xen: QEMU's
+#                  emulated VT-d (intel-iommu,intremap=on, xAPIC mode: eim
+#                  needs KVM), Xen with iommu=required,verbose
 #
 # Every scenario has a second UART, an e1000 (INTx, level) and a
 # virtio-net (MSI-X) joined by a QEMU hub, and a virtio-blk disk (MSI-X).
@@ -90,11 +94,12 @@ else
 fi
 # dom0's boot, then each guest in turn, each within its own time limit.
 [ "$guest" = 0 ] || timeout=${BOOT_TIMEOUT:-$((120 + guests * (guest_timeout + 30)))}
-quirk=0 sparse=0
+quirk=0 sparse=0 iommu=0
 case "$scn" in
 *-pc)  machine=pc;  disk=ide ;;
 *-quirk-q35) machine=q35; disk=; quirk=1 ;;
 *-sparse-q35) machine=q35; disk=; sparse=1 ;;
+*-iommu-q35) machine=q35; disk=ahci; iommu=1 ;;
 *-q35) machine=q35; disk=ahci ;;
 *-nopci) machine=pc; disk= ;;
 *-noioapic) machine=pc; disk=ide ;;
@@ -135,6 +140,8 @@ smp=(-smp 2)
 qemu=(qemu-system-x86_64 -machine "$machine" -cpu "$CPU" "${smp[@]}" -m 2048
       -nodefaults -display none -monitor none -no-reboot
       -serial "file:$dir/console.log" -serial "file:$dir/ttyS1.out")
+# The IOMMU comes before the devices it translates for.
+[ "$iommu" = 0 ] || qemu+=(-device intel-iommu,intremap=on)
 # shellcheck disable=SC2206 # QEMU_ARGS is a list of options
 qemu+=(${QEMU_ARGS:-})
 nodisks=${NO_DISKS:-0}
@@ -265,6 +272,7 @@ xen-dom0-*)
 	xen_opts=
 	[ "$sparse" = 0 ] || xen_opts=apic=bigsmp
 	[ "$pm" = 0 ] || xen_opts="$xen_opts cpufreq=xen:verbose lapic_timer_c2_ok max_cstate=1"
+	[ "$iommu" = 0 ] || xen_opts="$xen_opts iommu=required,verbose"
 	[ -f "$xen" ] || die "no Xen image at $xen; run scripts/xen.sh"
 	# QEMU's multiboot loader: modules are separated by commas, so the
 	# dom0 command line must not contain one.
@@ -352,5 +360,14 @@ if [[ $scn == xen-* ]]; then
 	*)	python3 "$TOP/scripts/xen-view.py" "$dir/console.txt" >> "$checks"
 		[ "$pm" = 0 ] || python3 "$TOP/scripts/xen-pm.py" "$dir/console.txt" >> "$checks" ;;
 	esac
+	# Under the IOMMU, Xen must say that it remaps interrupts: otherwise
+	# the devices' checks passed on a machine without remapping.
+	if [ "$iommu" = 1 ]; then
+		if grep -q '^(XEN) Interrupt remapping enabled' "$dir/console.txt"; then
+			echo "ok xen-intremap Xen: $(grep -m1 -oE 'Intel VT-d Interrupt Remapping enabled|Interrupt remapping enabled' "$dir/console.txt"), $(grep -c '^(XEN) \[VT-D\] endpoint' "$dir/console.txt") endpoints behind the IOMMU" >> "$checks"
+		else
+			echo "FAIL xen-intremap Xen did not enable interrupt remapping: $(grep -E '^\(XEN\) .*[Ii]nterrupt [Rr]emapping' "$dir/console.txt" | head -3 | paste -sd'|')" >> "$checks"
+		fi
+	fi
 fi
 ! grep -q '^FAIL' "$checks"

@@ -24,7 +24,7 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-SCENARIOS=${SCENARIOS:-native-pc native-q35 native-quirk-q35 native-sparse-q35 xen-dom0-pc xen-dom0-q35 xen-dom0-quirk-q35 xen-dom0-sparse-q35 xen-dom0-nopci xen-dom0-noioapic xen-dom0-guest-q35 xen-dom0-hvm-q35}
+SCENARIOS=${SCENARIOS:-native-pc native-q35 native-quirk-q35 native-sparse-q35 xen-dom0-pc xen-dom0-q35 xen-dom0-quirk-q35 xen-dom0-sparse-q35 xen-dom0-iommu-q35 xen-dom0-nopci xen-dom0-noioapic xen-dom0-guest-q35 xen-dom0-hvm-q35}
 SELFTEST=${SELFTEST:-1}
 clog=$LOGS/check
 mkdir -p "$clog"
@@ -192,11 +192,12 @@ baseline_kernel() {
 # config, its checks reported as "baseline: ...": where a failure is shared
 # with the base, it is not the series' doing. And the machine with sparse
 # APIC IDs: dom0's CPUs must be bound to the same ACPI processor objects
-# with both (cpu-binding).
+# with both (cpu-binding), and Xen be told the same. And the IOMMU machine.
 guest=$(echo " $SCENARIOS " | grep -oE ' xen-dom0-guest-[a-z0-9]+ ' | head -1 | tr -d ' ')
 sparse=$(echo " $SCENARIOS " | grep -oE ' xen-dom0-sparse-[a-z0-9]+ ' | head -1 | tr -d ' ')
+iommu=$(echo " $SCENARIOS " | grep -oE ' xen-dom0-iommu-[a-z0-9]+ ' | head -1 | tr -d ' ')
 base_scns=
-[ "$VARIANT" != series ] || base_scns="$guest $sparse"
+[ "$VARIANT" != series ] || base_scns="$guest $sparse $iommu"
 for scn in $base_scns; do
 	echo "# boot $scn with the base tree"
 	if baseline_kernel; then
