@@ -244,6 +244,10 @@ if [ "$guest" = 1 ]; then
 fi
 
 agent="agent.expect=$expect agent.kunit=$kunit"
+# Under the IOMMU, the e1000 (INTx) and the MSI-X disk are unbound from
+# their drivers and bound again, REBIND times (100): each time their GSI
+# or their vectors are given up and set up again.
+[ "$iommu" = 0 ] || agent="$agent agent.rebind=${REBIND:-100}"
 # Suspend to RAM at pm_test's "core" level before the workloads (devices,
 # CPUs and syscore suspended and resumed, no sleep): what every laptop and
 # many servers do, and QEMU never does unless asked. SUSPEND=0 leaves it out.

@@ -733,11 +733,11 @@ static uint64_t fnv1a(const unsigned char *p, size_t n, uint64_t h)
 /*
  * Write a pattern to the start of the disk, read it back, compare. The
  * pattern depends on agent.seed, so that a run cannot pass by reading back
- * what an earlier one wrote.
+ * what an earlier one wrote. True if it matched; what happened in @why.
  */
-static void disk_workload(struct device *d)
+static bool disk_pattern(struct device *d, char *why, size_t len)
 {
-	char disk[64], path[96], name[64], seed_arg[16] = "0";
+	char disk[64], path[96], seed_arg[16] = "0";
 	unsigned int seed;
 	uint64_t wsum = 0xcbf29ce484222325ULL, rsum = wsum;
 	unsigned char *buf;
@@ -745,23 +745,22 @@ static void disk_workload(struct device *d)
 	int fd, i, off;
 	bool ok = true;
 
-	snprintf(name, sizeof(name), "%s-disk", d->name);
 	param("agent.seed", seed_arg, sizeof(seed_arg));
 	seed = (unsigned int)strtoul(seed_arg, NULL, 10);
 	if (!disk_below(d->sysfs, disk, sizeof(disk))) {
-		result(false, name, "no block device below %s", d->sysfs);
-		return;
+		snprintf(why, len, "no block device below %s", d->sysfs);
+		return false;
 	}
 	snprintf(path, sizeof(path), "/dev/%s", disk);
 	fd = open(path, O_RDWR | O_DIRECT | O_SYNC | O_CLOEXEC);
 	if (fd < 0) {
-		result(false, name, "%s: %s", path, strerror(errno));
-		return;
+		snprintf(why, len, "%s: %s", path, strerror(errno));
+		return false;
 	}
 	if (posix_memalign((void **)&buf, 4096, DISK_CHUNK)) {
 		close(fd);
-		result(false, name, "out of memory");
-		return;
+		snprintf(why, len, "out of memory");
+		return false;
 	}
 	for (off = 0; ok && off < DISK_BYTES; off += DISK_CHUNK) {
 		for (i = 0; i < DISK_CHUNK; i++)
@@ -781,10 +780,19 @@ static void disk_workload(struct device *d)
 	}
 	free(buf);
 	close(fd);
-	result(ok && wsum == rsum, name,
-	       "%s: wrote %d KiB sum %016llx, read back sum %016llx%s", path,
-	       DISK_BYTES >> 10, (unsigned long long)wsum,
-	       (unsigned long long)rsum, ok ? "" : " (I/O error)");
+	snprintf(why, len, "%s: wrote %d KiB sum %016llx, read back sum %016llx%s",
+		 path, DISK_BYTES >> 10, (unsigned long long)wsum,
+		 (unsigned long long)rsum, ok ? "" : " (I/O error)");
+	return ok && wsum == rsum;
+}
+
+static void disk_workload(struct device *d)
+{
+	char name[64], why[256];
+	bool ok = disk_pattern(d, why, sizeof(why));
+
+	snprintf(name, sizeof(name), "%s-disk", d->name);
+	result(ok, name, "%s", why);
 }
 
 /*
@@ -2097,6 +2105,190 @@ static void hold(int seconds)
 		       n, n > 0 ? pfd.revents : 0, strerror(errno));
 }
 
+/* ---- driver unbind and bind ---- */
+
+/* Entries of directory @dir (IRQ descriptors in /sys/kernel/irq), or -1. */
+static int count_entries(const char *dir)
+{
+	struct dirent *e;
+	DIR *d = opendir(dir);
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d)))
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+/* Lines of file @path (the pirqs of xen/pirqs), or -1. */
+static int count_lines(const char *path)
+{
+	char line[512];
+	FILE *f = fopen(path, "re");
+	int n = 0;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		n++;
+	fclose(f);
+	return n;
+}
+
+/* Bring the interface of PCI device @pci up or down: 0, or -errno. */
+static int pci_netdev_set(const char *pci, bool up)
+{
+	char path[PATH_MAX], ifname[IFNAMSIZ + 1];
+	struct ifreq ifr;
+	int sk, ret = 0;
+
+	snprintf(path, sizeof(path), "%s/net", pci);
+	if (!first_entry(path, ifname, sizeof(ifname)))
+		return -ENODEV;
+	sk = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (sk < 0)
+		return -errno;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", ifname);
+	if (ioctl(sk, SIOCGIFFLAGS, &ifr))
+		ret = -errno;
+	if (up)
+		ifr.ifr_flags |= IFF_UP;
+	else
+		ifr.ifr_flags &= ~IFF_UP;
+	if (!ret && ioctl(sk, SIOCSIFFLAGS, &ifr))
+		ret = -errno;
+	close(sk);
+	return ret;
+}
+
+/* The virtio device below PCI device @pci (sysfs path into @out). */
+static bool virtio_below(const char *pci, char *out, size_t len)
+{
+	struct dirent *e;
+	bool found = false;
+	DIR *d = opendir(pci);
+
+	if (!d)
+		return false;
+	while (!found && (e = readdir(d)))
+		if (!strncmp(e->d_name, "virtio", 6) &&
+		    e->d_name[6] >= '0' && e->d_name[6] <= '9') {
+			snprintf(out, len, "%s/%s", pci, e->d_name);
+			found = true;
+		}
+	closedir(d);
+	return found;
+}
+
+/*
+ * One cycle of rebind_test(): unbind PCI function @bdf from @drv, bind it
+ * again, and make device @d interrupt: a NIC is brought up (its driver
+ * requests its IRQ on open, and e1000's open fires a link-status
+ * interrupt), a virtio disk has a pattern written and read back. 0, or
+ * what went wrong in @why.
+ */
+static int rebind_once(struct device *d, const char *pci, const char *bdf,
+		       const char *drv, bool *freed, char *why, size_t len)
+{
+	char path[PATH_MAX];
+	enum irq_kind kind = d->kind;
+	bool nic = !d->disk;
+	int rc, tries;
+
+	if (nic)
+		pci_netdev_set(pci, false);
+	snprintf(path, sizeof(path), "/sys/bus/pci/drivers/%s/unbind", drv);
+	rc = write_str(path, bdf);
+	if (!rc) {
+		/* Whether the device's (first) IRQ was freed while unbound. */
+		snprintf(path, sizeof(path), "/sys/kernel/irq/%d", d->irqs.irq[0]);
+		*freed = access(path, F_OK) != 0;
+		snprintf(path, sizeof(path), "/sys/bus/pci/drivers/%s/bind", drv);
+		rc = write_str(path, bdf);
+	}
+	if (rc) {
+		snprintf(why, len, "%s of %s: %s", path, bdf, strerror(-rc));
+		return rc;
+	}
+	if (d->disk && !virtio_below(pci, d->sysfs, sizeof(d->sysfs))) {
+		snprintf(why, len, "no virtio device below %s after bind", pci);
+		return -ENODEV;
+	}
+	pci_irqs(pci, &d->irqs, &kind);
+	d->before = irqset_count(&d->irqs);
+	if (nic) {
+		rc = pci_netdev_set(pci, true);
+		if (rc) {
+			snprintf(why, len, "%s up: %s", bdf, strerror(-rc));
+			return rc;
+		}
+		pci_irqs(pci, &d->irqs, &kind);
+		for (tries = 0; tries < 100 && irqset_count(&d->irqs) <= d->before; tries++)
+			usleep(10000);
+	} else if (!disk_pattern(d, why, len)) {
+		return -EIO;
+	}
+	if (!d->irqs.n || kind != d->kind) {
+		snprintf(why, len, "%s after bind: irqs=%d of kind %s, want %s",
+			 bdf, d->irqs.n, kind_names[kind], kind_names[d->kind]);
+		return -EIO;
+	}
+	if (irqset_count(&d->irqs) <= d->before) {
+		snprintf(why, len, "%s after bind: no interrupt on irq %d", bdf,
+			 d->irqs.irq[0]);
+		return -EIO;
+	}
+	return 0;
+}
+
+/*
+ * agent.rebind=N: rebind-DEVICE, for the e1000 (INTx, the only user of its
+ * GSI) and the MSI-X virtio-blk disk. Unbinding a PCI driver disables the
+ * device, which frees its MSI-X vectors, or, for INTx, unregisters its GSI
+ * (acpi_pci_irq_disable()); binding sets them up again. N cycles, each
+ * followed by the device's work and an interrupt of its kind; afterwards
+ * the IRQ descriptors, and in dom0 the pirqs xen/pirqs lists, must be as
+ * many as before: nothing leaked.
+ */
+static void rebind_test(struct device *d, const char *drv, int cycles)
+{
+	char pci[PATH_MAX], why[512] = "", name[64], pirqs[96];
+	int irqs0, pirqs0, irqs1, pirqs1, i, rc = 0, nfreed = 0;
+	const char *bdf;
+	bool freed = false;
+
+	snprintf(name, sizeof(name), "rebind-%s", d->name);
+	if (!d->irqs.n) {
+		result(false, name, "%s not found", d->name);
+		return;
+	}
+	pci_of(d, pci, sizeof(pci));
+	bdf = strrchr(pci, '/') + 1;
+	irqs0 = count_entries("/sys/kernel/irq");
+	pirqs0 = count_lines(PIRQS_FILE);
+	for (i = 0; i < cycles && !rc; i++) {
+		rc = rebind_once(d, pci, bdf, drv, &freed, why, sizeof(why));
+		nfreed += freed;
+	}
+	irqs1 = count_entries("/sys/kernel/irq");
+	pirqs1 = count_lines(PIRQS_FILE);
+	if (pirqs0 < 0)
+		snprintf(pirqs, sizeof(pirqs), "no %s", PIRQS_FILE);
+	else
+		snprintf(pirqs, sizeof(pirqs), "pirqs %d before, %d after",
+			 pirqs0, pirqs1);
+	if (rc)
+		result(false, name, "cycle %d of %d: %s", i, cycles, why);
+	else
+		result(irqs1 == irqs0 && pirqs1 == pirqs0, name,
+		       "%d unbind/bind cycles of %s (%s, irq %d, freed while unbound in %d), each followed by work and an interrupt; IRQ descriptors %d before, %d after; %s",
+		       cycles, bdf, kind_names[d->kind], d->irqs.irq[0], nfreed,
+		       irqs0, irqs1, pirqs);
+}
+
 /* ---- which ACPI processor object each CPU is bound to ---- */
 
 /* The "apicid" /proc/cpuinfo gives CPU @cpu, or -1. */
@@ -2351,6 +2543,12 @@ int main(int argc, char **argv)
 		guest_net_workload();
 	if (in_list(expect, "intx-pair"))
 		intx_pair_workload(xen);
+	if (param("agent.rebind", buf, sizeof(buf))) {
+		if (in_list(expect, "e1000"))
+			rebind_test(device("e1000"), "e1000", atoi(buf));
+		if (in_list(expect, "virtio-blk"))
+			rebind_test(device("virtio-blk"), "virtio-pci", atoi(buf));
+	}
 	/* They cycle an IO-APIC GSI that no device uses. */
 	if (xen && pirq_domain && !pirq_isa) {
 		evtchn_block_test();
