@@ -476,8 +476,12 @@ static void pci_irqs(const char *pci, struct irqset *s, enum irq_kind *kind)
 	}
 }
 
-/* The first entry of directory @dir (an interface or disk name). */
-static bool first_entry(const char *dir, char *out, size_t len)
+/*
+ * The first entry of directory @dir (an interface or disk name) whose name
+ * starts with @prefix ("" for any).
+ */
+static bool first_entry(const char *dir, const char *prefix, char *out,
+			size_t len)
 {
 	struct dirent *e;
 	bool found = false;
@@ -486,7 +490,8 @@ static bool first_entry(const char *dir, char *out, size_t len)
 	if (!d)
 		return false;
 	while (!found && (e = readdir(d)))
-		if (e->d_name[0] != '.') {
+		if (e->d_name[0] != '.' &&
+		    !strncmp(e->d_name, prefix, strlen(prefix))) {
 			snprintf(out, len, "%s", e->d_name);
 			found = true;
 		}
@@ -1394,12 +1399,12 @@ static bool net_setup(char *eif, char *vif)
 	int home, ns, ret;
 
 	snprintf(dir, sizeof(dir), "%s/net", e->sysfs);
-	if (!first_entry(dir, eif, IFNAMSIZ)) {
+	if (!first_entry(dir, "", eif, IFNAMSIZ)) {
 		result(false, "net-setup", "no interface below %s", dir);
 		return false;
 	}
 	snprintf(dir, sizeof(dir), "%s/net", v->sysfs);
-	if (!first_entry(dir, vif, IFNAMSIZ)) {
+	if (!first_entry(dir, "", vif, IFNAMSIZ)) {
 		result(false, "net-setup", "no interface below %s", dir);
 		return false;
 	}
@@ -1538,7 +1543,7 @@ static void guest_net_workload(void)
 	int got, sent, ret;
 
 	snprintf(dir, sizeof(dir), "%s/net", d->sysfs);
-	if (!first_entry(dir, ifname, sizeof(ifname))) {
+	if (!first_entry(dir, "", ifname, sizeof(ifname))) {
 		result(false, "net-setup", "no interface below %s", dir);
 		return;
 	}
@@ -2107,21 +2112,6 @@ static void hold(int seconds)
 
 /* ---- driver unbind and bind ---- */
 
-/* Entries of directory @dir (IRQ descriptors in /sys/kernel/irq), or -1. */
-static int count_entries(const char *dir)
-{
-	struct dirent *e;
-	DIR *d = opendir(dir);
-	int n = 0;
-
-	if (!d)
-		return -1;
-	while ((e = readdir(d)))
-		n += e->d_name[0] != '.';
-	closedir(d);
-	return n;
-}
-
 /* Lines of file @path (the pirqs of xen/pirqs), or -1. */
 static int count_lines(const char *path)
 {
@@ -2145,7 +2135,7 @@ static int pci_netdev_set(const char *pci, bool up)
 	int sk, ret = 0;
 
 	snprintf(path, sizeof(path), "%s/net", pci);
-	if (!first_entry(path, ifname, sizeof(ifname)))
+	if (!first_entry(path, "", ifname, sizeof(ifname)))
 		return -ENODEV;
 	sk = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (sk < 0)
@@ -2167,20 +2157,12 @@ static int pci_netdev_set(const char *pci, bool up)
 /* The virtio device below PCI device @pci (sysfs path into @out). */
 static bool virtio_below(const char *pci, char *out, size_t len)
 {
-	struct dirent *e;
-	bool found = false;
-	DIR *d = opendir(pci);
+	char name[64];
 
-	if (!d)
+	if (!first_entry(pci, "virtio", name, sizeof(name)))
 		return false;
-	while (!found && (e = readdir(d)))
-		if (!strncmp(e->d_name, "virtio", 6) &&
-		    e->d_name[6] >= '0' && e->d_name[6] <= '9') {
-			snprintf(out, len, "%s/%s", pci, e->d_name);
-			found = true;
-		}
-	closedir(d);
-	return found;
+	snprintf(out, len, "%s/%s", pci, name);
+	return true;
 }
 
 /*
@@ -2267,13 +2249,13 @@ static void rebind_test(struct device *d, const char *drv, int cycles)
 	}
 	pci_of(d, pci, sizeof(pci));
 	bdf = strrchr(pci, '/') + 1;
-	irqs0 = count_entries("/sys/kernel/irq");
+	irqs0 = irq_descs();
 	pirqs0 = count_lines(PIRQS_FILE);
 	for (i = 0; i < cycles && !rc; i++) {
 		rc = rebind_once(d, pci, bdf, drv, &freed, why, sizeof(why));
 		nfreed += freed;
 	}
-	irqs1 = count_entries("/sys/kernel/irq");
+	irqs1 = irq_descs();
 	pirqs1 = count_lines(PIRQS_FILE);
 	if (pirqs0 < 0)
 		snprintf(pirqs, sizeof(pirqs), "no %s", PIRQS_FILE);
