@@ -3,7 +3,9 @@
 # data of its own, for the checks of what dom0 hands Xen (scripts/xen-pm.py).
 # QEMU's firmware has none, and xen-acpi-processor uploads nothing without
 # _PCT. Processor \_SB.CPUS.Cnnn, ACPI ID n, gets:
-#   _PCT  FFixedHW control and status registers, as Intel's firmware has;
+#   _PCT  control and status registers in I/O space (0x880, 0x884, where
+#         nothing answers): Xen's acpi-cpufreq takes those on any CPU, where
+#         Intel's FFixedHW ones need EIST, which TCG's CPUs lack;
 #   _PSS  two P-states, P0 at 2000 + 100 * n MHz, P1 at 1000 + 100 * n MHz;
 #   _PSD  a coordination domain of its own (SW_ALL, one processor);
 #   _CST  C1 (FFixedHW, which becomes HLT) and C2 through I/O port 0x614

@@ -69,7 +69,7 @@ def main():
         for name in ('xen-pm-px', 'xen-pm-cx'):
             result(False, name, 'no "AGENT pcpu" lines: Xen\'s CPUs not known')
         return
-    ids = sorted(set(pcpus.values()) | set(range(max(pcpus.values()) + 1)))
+    ids = range(max(pcpus.values()) + 1)
 
     # P-states: the last upload Xen took for each CPU.
     px, cur = {}, None

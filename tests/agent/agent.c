@@ -1295,6 +1295,18 @@ static int netlink_move(const char *ifname, int nsfd)
 	return err->error;
 }
 
+/* Set (@up) or clear IFF_UP on the interface @ifr names: 0, or -errno. */
+static int if_set_up(int sk, struct ifreq *ifr, bool up)
+{
+	if (ioctl(sk, SIOCGIFFLAGS, ifr))
+		return -errno;
+	if (up)
+		ifr->ifr_flags |= IFF_UP;
+	else
+		ifr->ifr_flags &= ~IFF_UP;
+	return ioctl(sk, SIOCSIFFLAGS, ifr) ? -errno : 0;
+}
+
 /* Give @ifname address @addr/24 and bring it up (and lo with it). */
 static int if_config(const char *ifname, const char *addr)
 {
@@ -1315,11 +1327,8 @@ static int if_config(const char *ifname, const char *addr)
 	inet_pton(AF_INET, "255.255.255.0", &sin->sin_addr);
 	if (!ret && ioctl(sk, SIOCSIFNETMASK, &ifr))
 		ret = -errno;
-	if (!ret && ioctl(sk, SIOCGIFFLAGS, &ifr))
-		ret = -errno;
-	ifr.ifr_flags |= IFF_UP;
-	if (!ret && ioctl(sk, SIOCSIFFLAGS, &ifr))
-		ret = -errno;
+	if (!ret)
+		ret = if_set_up(sk, &ifr, true);
 	close(sk);
 	return ret;
 }
@@ -2132,7 +2141,7 @@ static int pci_netdev_set(const char *pci, bool up)
 {
 	char path[PATH_MAX], ifname[IFNAMSIZ + 1];
 	struct ifreq ifr;
-	int sk, ret = 0;
+	int sk, ret;
 
 	snprintf(path, sizeof(path), "%s/net", pci);
 	if (!first_entry(path, "", ifname, sizeof(ifname)))
@@ -2142,14 +2151,7 @@ static int pci_netdev_set(const char *pci, bool up)
 		return -errno;
 	memset(&ifr, 0, sizeof(ifr));
 	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", ifname);
-	if (ioctl(sk, SIOCGIFFLAGS, &ifr))
-		ret = -errno;
-	if (up)
-		ifr.ifr_flags |= IFF_UP;
-	else
-		ifr.ifr_flags &= ~IFF_UP;
-	if (!ret && ioctl(sk, SIOCSIFFLAGS, &ifr))
-		ret = -errno;
+	ret = if_set_up(sk, &ifr, up);
 	close(sk);
 	return ret;
 }
