@@ -16,6 +16,7 @@
 #                  xen-dom0-sparse-q35 (APIC IDs 0 and 2)
 #                  xen-dom0-iommu-q35 (VT-d with interrupt remapping)
 #                  xen-dom0-guest-q35 (dom0 runs PV guests)
+#                  xen-dom0-pt-q35 (PCI passthrough to PV guests)
 #   make bench     the series against the base, same config, same run: a
 #                  table of ratios (build/bench/results.{csv,json})
 #   make bisect    build every patch of the series in turn (KCONFIGS=...,

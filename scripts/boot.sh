@@ -35,6 +35,11 @@
 #                  remapping, as every real server runs Xen: QEMU's
 #                  emulated VT-d (intel-iommu,intremap=on, xAPIC mode: eim
 #                  needs KVM), Xen with iommu=required,verbose
+#   xen-dom0-pt-q35  PCI passthrough on that IOMMU machine: the guest
+#                  scenario's dom0 gives each PV guest an e1000e (MSI-X,
+#                  behind a PCIe root port) and two virtio-blk disks on
+#                  INTx, one alone on its line, one sharing it with a disk
+#                  dom0 keeps, through pciback and pcifront
 #
 # Every scenario has a second UART, an e1000 (INTx, level) and a
 # virtio-net (MSI-X) joined by a QEMU hub, and a virtio-blk disk (MSI-X).
@@ -75,9 +80,10 @@ dir=$LOGS/${RUN_NAME:-$scn}
 rm -rf "$dir"
 mkdir -p "$dir"
 
-guest=0 guest_type=pv
+guest=0 guest_type=pv pt=0
 case "$scn" in
 xen-dom0-guest-*) guest=1 ;;
+xen-dom0-pt-*) guest=1 pt=1 ;;
 xen-dom0-hvm-*) guest=1 guest_type=hvm ;;
 esac
 if [ "$guest_type" = hvm ]; then
@@ -92,6 +98,11 @@ else
 	guest_timeout=${GUEST_TIMEOUT:-120}
 	guest_args="console=hvc0 panic=-1 kunit.enable=0 agent.expect=xen-vbd:xen-vif agent.hyp=domu agent.hold=60"
 fi
+# Passthrough: the guest also checks what it was given; it holds long
+# enough for dom0 to detach and attach the devices while it runs. pcifront
+# sets swiotlb-xen up for their DMA: 16 MiB of bounce buffers, not 64.
+[ "$pt" = 0 ] || guest_timeout=${GUEST_TIMEOUT:-300}
+[ "$pt" = 0 ] || guest_args="console=hvc0 panic=-1 kunit.enable=0 swiotlb=8192 agent.expect=xen-vbd:xen-vif:pt-e1000e:pt-intx agent.hyp=domu agent.pirq=pcifront agent.hold=300"
 # dom0's boot, then each guest in turn, each within its own time limit.
 [ "$guest" = 0 ] || timeout=${BOOT_TIMEOUT:-$((120 + guests * (guest_timeout + 30)))}
 quirk=0 sparse=0 iommu=0
@@ -100,6 +111,7 @@ case "$scn" in
 *-quirk-q35) machine=q35; disk=; quirk=1 ;;
 *-sparse-q35) machine=q35; disk=; sparse=1 ;;
 *-iommu-q35) machine=q35; disk=ahci; iommu=1 ;;
+*-pt-q35) machine=q35; disk=; iommu=1 ;;
 *-q35) machine=q35; disk=ahci ;;
 *-nopci) machine=pc; disk= ;;
 *-noioapic) machine=pc; disk=ide ;;
@@ -233,21 +245,47 @@ if [ "$guest" = 1 ]; then
 	cp "$initrd" "$h/initramfs.cpio.gz"
 	printf 'GUEST_TYPE=%q\nGUESTS=%q\nGUEST_TIMEOUT=%q\nGUEST_ARGS=%q\n' "$guest_type" \
 		"$guests" "$guest_timeout" "$guest_args ${GUEST_ARGS:-}" > "$h/guest.env"
+	# The passed-through devices below, by the addresses they are given.
+	[ "$pt" = 0 ] || printf 'PT_NIC=%s\nPT_SOLO=%s\nPT_SHARED=%s\nPT_KEEP=%s\nPT_DOM0_NIC=%s\n' \
+		0000:01:00.0 0000:00:02.0 0000:00:03.1 0000:00:03.0 0000:00:01.3 >> "$h/guest.env"
 	mke2fs -q -t ext4 -L harness -d "$h" "$dir/harness.img" 64M
 	truncate -s 16M "$dir/guest-disk.img"
+	# Passthrough: dom0's own devices are the functions of slot 1, on one
+	# INTx line, so that slots 2 to 4 each have a line of their own (Q35
+	# routes slot N's INTA# to PIRQ E-H by N mod 4).
+	a= b= c=
+	[ "$pt" = 0 ] || { a=,addr=0x1.0,multifunction=on b=,addr=0x1.1 c=,addr=0x1.2; }
 	qemu+=(-drive "file=$rootfs,format=raw,if=none,id=root,snapshot=on"
-	       -device virtio-blk-pci,drive=root
+	       -device "virtio-blk-pci,drive=root$a"
 	       -drive "file=$dir/harness.img,format=raw,if=none,id=harness,readonly=on"
-	       -device virtio-blk-pci,drive=harness
+	       -device "virtio-blk-pci,drive=harness$b"
 	       -drive "file=$dir/guest-disk.img,format=raw,if=none,id=guest"
-	       -device virtio-blk-pci,drive=guest,serial=guestdisk)
+	       -device "virtio-blk-pci,drive=guest,serial=guestdisk$c")
+fi
+# What dom0 passes through (hidden from its drivers by pciback): the
+# e1000e behind a PCIe root port in slot 4 (bus 1), on a QEMU hub with
+# dom0's virtio-net (slot 1, function 3); the disk pt-solo in slot 2, alone
+# on its line; pt-shared, function 1 of slot 3, whose function 0 is the
+# disk pt-keep that dom0 keeps. Disks without MSI-X (vectors=0) use INTx.
+if [ "$pt" = 1 ]; then
+	truncate -s 4M "$dir/pt-solo.img" "$dir/pt-shared.img" "$dir/pt-keep.img"
+	qemu+=(-netdev hubport,id=ptd,hubid=1 -device virtio-net-pci,netdev=ptd,addr=0x1.3
+	       -drive "file=$dir/pt-solo.img,format=raw,if=none,id=ptsolo"
+	       -device virtio-blk-pci,drive=ptsolo,serial=pt-solo,vectors=0,addr=0x2
+	       -drive "file=$dir/pt-keep.img,format=raw,if=none,id=ptkeep"
+	       -device virtio-blk-pci,drive=ptkeep,serial=pt-keep,vectors=0,addr=0x3.0,multifunction=on
+	       -drive "file=$dir/pt-shared.img,format=raw,if=none,id=ptshared"
+	       -device virtio-blk-pci,drive=ptshared,serial=pt-shared,vectors=0,addr=0x3.1
+	       -device pcie-root-port,id=rp1,chassis=1,addr=0x4
+	       -netdev hubport,id=ptg,hubid=1 -device e1000e,netdev=ptg,bus=rp1)
+	extra="xen-pciback.hide=(0000:01:00.0)(0000:00:02.0)(0000:00:03.1) $extra"
 fi
 
 agent="agent.expect=$expect agent.kunit=$kunit"
 # Under the IOMMU, the e1000 (INTx) and the MSI-X disk are unbound from
 # their drivers and bound again, REBIND times (100): each time their GSI
 # or their vectors are given up and set up again.
-[ "$iommu" = 0 ] || agent="$agent agent.rebind=${REBIND:-100}"
+[ "$iommu" = 0 ] || [ "$guest" = 1 ] || agent="$agent agent.rebind=${REBIND:-100}"
 # Suspend to RAM at pm_test's "core" level before the workloads (devices,
 # CPUs and syscore suspended and resumed, no sleep): what every laptop and
 # many servers do, and QEMU never does unless asked. SUSPEND=0 leaves it out.

@@ -13,7 +13,8 @@
 #   5. the boot scenarios pass every guest-agent check
 #   6. the KUnit suites built in pass, natively and as dom0 (reported by
 #      the agent as kunit-* checks of each scenario)
-#   7. dom0 runs PV guests (xen-dom0-guest-q35), with the series and with
+#   7. dom0 runs PV guests (xen-dom0-guest-q35) and passes PCI devices
+#      through to them under an IOMMU (xen-dom0-pt-q35), with the series and with
 #      the base tree, and an HVM guest (xen-dom0-hvm-q35) whose GSIs are on
 #      its emulated IO-APIC
 #   and self-tests: dom0 booted with pci=nomsi must fail its MSI checks,
@@ -24,7 +25,7 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-SCENARIOS=${SCENARIOS:-native-pc native-q35 native-quirk-q35 native-sparse-q35 xen-dom0-pc xen-dom0-q35 xen-dom0-quirk-q35 xen-dom0-sparse-q35 xen-dom0-iommu-q35 xen-dom0-nopci xen-dom0-noioapic xen-dom0-guest-q35 xen-dom0-hvm-q35}
+SCENARIOS=${SCENARIOS:-native-pc native-q35 native-quirk-q35 native-sparse-q35 xen-dom0-pc xen-dom0-q35 xen-dom0-quirk-q35 xen-dom0-sparse-q35 xen-dom0-iommu-q35 xen-dom0-nopci xen-dom0-noioapic xen-dom0-guest-q35 xen-dom0-pt-q35 xen-dom0-hvm-q35}
 SELFTEST=${SELFTEST:-1}
 clog=$LOGS/check
 mkdir -p "$clog"
@@ -192,12 +193,14 @@ baseline_kernel() {
 # config, its checks reported as "baseline: ...": where a failure is shared
 # with the base, it is not the series' doing. And the machine with sparse
 # APIC IDs: dom0's CPUs must be bound to the same ACPI processor objects
-# with both (cpu-binding), and Xen be told the same. And the IOMMU machine.
+# with both (cpu-binding), and Xen be told the same. And the IOMMU machine,
+# and passthrough to PV guests on it.
 guest=$(echo " $SCENARIOS " | grep -oE ' xen-dom0-guest-[a-z0-9]+ ' | head -1 | tr -d ' ')
 sparse=$(echo " $SCENARIOS " | grep -oE ' xen-dom0-sparse-[a-z0-9]+ ' | head -1 | tr -d ' ')
 iommu=$(echo " $SCENARIOS " | grep -oE ' xen-dom0-iommu-[a-z0-9]+ ' | head -1 | tr -d ' ')
+pt=$(echo " $SCENARIOS " | grep -oE ' xen-dom0-pt-[a-z0-9]+ ' | head -1 | tr -d ' ')
 base_scns=
-[ "$VARIANT" != series ] || base_scns="$guest $sparse $iommu"
+[ "$VARIANT" != series ] || base_scns="$guest $sparse $iommu $pt"
 for scn in $base_scns; do
 	echo "# boot $scn with the base tree"
 	if baseline_kernel; then

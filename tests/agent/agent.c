@@ -16,12 +16,16 @@
  *                              INTx line), quirk-serial (ttyS2, whose _CRS
  *                              says level, active low on ISA IRQ 7), and in
  *                              a PV guest xen-vbd xen-vif (the guest pings
- *                              dom0's bridge)
+ *                              dom0's bridge), and what dom0 passed through:
+ *                              pt-e1000e (MSI-X; pings a dom0 NIC) and
+ *                              pt-intx (disks pt-solo and pt-shared, INTx)
  *   agent.hyp=none|dom0|domu   what /sys/hypervisor must say
  *   agent.pirq=domain|isa|chip how dom0's GSIs must look: IO-APIC IRQs stacked
  *                              on the xen-pirq irq domain (chip PR-IO-APIC),
  *                              ISA IRQs of that domain (no IO-APIC), or the
- *                              base tree's flat xen-pirq chip
+ *                              base tree's flat xen-pirq chip; pcifront:
+ *                              a PV guest's passed-through devices are
+ *                              pirqs (chip xen-pirq), INTx and MSI alike
  *   agent.msi=pirq             MSIs are Xen pirqs (chip xen-pirq), as in an
  *                              HVM guest with XENFEAT_hvm_pirqs and no APIC
  *                              virtualization; GSIs stay on the IO-APIC
@@ -106,11 +110,14 @@ struct irqset {
 	int irq[MAX_IRQS];
 };
 
+/* Put before each check's name: a second round of checks ("again/"). */
+static const char *round_prefix = "";
+
 static void result(bool ok, const char *name, const char *fmt, ...)
 {
 	va_list ap;
 
-	printf("AGENT %s %s ", ok ? "ok" : "FAIL", name);
+	printf("AGENT %s %s%s ", ok ? "ok" : "FAIL", round_prefix, name);
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
 	va_end(ap);
@@ -301,6 +308,12 @@ static bool pirq_domain, pirq_isa;
 static const char *gsi_chip = "PR-IO-APIC";
 /* agent.msi=pirq */
 static bool msi_pirq;
+/*
+ * agent.pirq=pcifront: in a PV guest, the PCI devices that dom0 passed
+ * through are Xen pirqs, INTx and MSI alike (chip xen-pirq, flow name
+ * "pcifront" or "pcifront-msi[-x]").
+ */
+static bool pirq_pcifront;
 
 #define PIRQS_FILE	"/sys/kernel/debug/xen/pirqs"
 
@@ -370,6 +383,14 @@ static bool irq_is_kind(int irq, enum irq_kind kind, bool xen, char *why,
 		return !strncmp(chip, "xen-dyn", 7);
 	if (xen && pirq_domain && (kind == KIND_EDGE || kind == KIND_LEVEL))
 		return gsi_pirq_ok(irq, kind, chip, type, why, len);
+	if (pirq_pcifront) {
+		/* pcifront names its pirqs after itself and the kind. */
+		static const char *const pcifront_names[] = {
+			"pcifront", "pcifront", "pcifront-msi", "pcifront-msi-x"
+		};
+		return !strcmp(chip, "xen-pirq") &&
+		       !strcmp(name, pcifront_names[kind]);
+	}
 	if (xen || (msi_pirq && (kind == KIND_MSI || kind == KIND_MSIX))) {
 		static const char *const xen_names[] = {
 			"ioapic-edge", "ioapic-level", "msi", "msi-x"
@@ -567,6 +588,9 @@ static struct device devices[] = {
 	  .kind = KIND_EVTCHN, .counts = true, .disk = true },
 	{ .name = "xen-vif", .bus = "xen", .driver = "vif", .action = "vif",
 	  .kind = KIND_EVTCHN, .counts = true },
+	/* A PV guest's NIC that dom0 passed through (pcifront). */
+	{ .name = "pt-e1000e", .bus = "pci", .driver = "e1000e",
+	  .kind = KIND_MSIX, .counts = true },
 };
 #define NDEV (sizeof(devices) / sizeof(devices[0]))
 
@@ -801,6 +825,59 @@ static void disk_workload(struct device *d)
 }
 
 /*
+ * Find the disks whose serials are the names of @set (virtio-blk disks
+ * without MSI-X): fill in their sysfs device and IRQs, and check that each
+ * is there with one INTx IRQ ("NAME-present"). True if all are.
+ */
+static bool intx_disks_present(struct device *set, int n)
+{
+	char path[PATH_MAX], pci[PATH_MAX], buf[256], *real;
+	enum irq_kind kind;
+	struct dirent *e;
+	bool all = true;
+	int i;
+	DIR *d;
+
+	for (i = 0; i < n; i++)
+		set[i].sysfs[0] = '\0';
+	d = opendir("/sys/block");
+	while (d && (e = readdir(d))) {
+		snprintf(path, sizeof(path), "/sys/block/%s/serial", e->d_name);
+		if (e->d_name[0] == '.' || read_file(path, buf, sizeof(buf)))
+			continue;
+		for (i = 0; i < n; i++) {
+			if (strcmp(buf, set[i].name))
+				continue;
+			snprintf(path, sizeof(path), "/sys/block/%s/device",
+				 e->d_name);
+			real = realpath(path, NULL);
+			if (real)
+				snprintf(set[i].sysfs, sizeof(set[i].sysfs),
+					 "%s", real);
+			free(real);
+		}
+	}
+	if (d)
+		closedir(d);
+
+	for (i = 0; i < n; i++) {
+		set[i].irqs.n = 0;
+		kind = KIND_MSIX;
+		if (set[i].sysfs[0]) {
+			pci_of(&set[i], pci, sizeof(pci));
+			pci_irqs(pci, &set[i].irqs, &kind);
+		}
+		snprintf(path, sizeof(path), "%s-present", set[i].name);
+		result(set[i].irqs.n == 1 && kind == KIND_LEVEL, path,
+		       "%s irqs=%d%s", set[i].sysfs[0] ? set[i].sysfs :
+		       "no disk with this serial", set[i].irqs.n,
+		       kind == KIND_LEVEL ? " (INTx)" : " (not INTx)");
+		all = all && set[i].irqs.n == 1;
+	}
+	return all;
+}
+
+/*
  * agent.expect=intx-pair: two virtio-blk disks (serials intx-a, intx-b)
  * behind one PCI bridge, in slots whose INTA# the bridge swizzles onto the
  * same line, without MSI-X (QEMU's vectors=0). Both must be on one IRQ of
@@ -815,46 +892,10 @@ static void intx_pair_workload(bool xen)
 		{ .name = "intx-b", .bus = "virtio", .kind = KIND_LEVEL,
 		  .counts = true, .disk = true },
 	};
-	char path[PATH_MAX], pci[PATH_MAX], buf[256], *real;
-	enum irq_kind kind;
-	struct dirent *e;
+	char path[PATH_MAX], buf[256], *real;
 	int i, n;
-	DIR *d;
 
-	d = opendir("/sys/block");
-	while (d && (e = readdir(d))) {
-		snprintf(path, sizeof(path), "/sys/block/%s/serial", e->d_name);
-		if (e->d_name[0] == '.' || read_file(path, buf, sizeof(buf)))
-			continue;
-		for (i = 0; i < 2; i++) {
-			if (strcmp(buf, pair[i].name))
-				continue;
-			snprintf(path, sizeof(path), "/sys/block/%s/device",
-				 e->d_name);
-			real = realpath(path, NULL);
-			if (real)
-				snprintf(pair[i].sysfs, sizeof(pair[i].sysfs),
-					 "%s", real);
-			free(real);
-		}
-	}
-	if (d)
-		closedir(d);
-
-	for (i = 0; i < 2; i++) {
-		pair[i].irqs.n = 0;
-		kind = KIND_MSIX;
-		if (pair[i].sysfs[0]) {
-			pci_of(&pair[i], pci, sizeof(pci));
-			pci_irqs(pci, &pair[i].irqs, &kind);
-		}
-		snprintf(path, sizeof(path), "%s-present", pair[i].name);
-		result(pair[i].irqs.n == 1 && kind == KIND_LEVEL, path,
-		       "%s irqs=%d%s", pair[i].sysfs[0] ? pair[i].sysfs :
-		       "no disk with this serial", pair[i].irqs.n,
-		       kind == KIND_LEVEL ? " (INTx)" : " (not INTx)");
-	}
-	if (pair[0].irqs.n != 1 || pair[1].irqs.n != 1)
+	if (!intx_disks_present(pair, 2))
 		return;
 
 	result(pair[0].irqs.irq[0] == pair[1].irqs.irq[0], "intx-pair-shared",
@@ -873,6 +914,34 @@ static void intx_pair_workload(bool xen)
 		pair[i].before = irqset_count(&pair[i].irqs);
 		disk_workload(&pair[i]);
 		check_irqs(&pair[i], xen);
+	}
+}
+
+/*
+ * agent.expect=pt-intx, in a PV guest: the virtio-blk disks without MSI-X
+ * that dom0 passed through (pciback, pcifront). pt-solo is alone on its
+ * GSI in dom0; pt-shared shares its GSI with a disk that dom0 keeps (the
+ * other function of its slot), so dom0's pciback handles it too. Each is a
+ * pirq in the guest, on the xen-pirq chip; each disk's I/O must complete
+ * and make its IRQ count.
+ */
+static void pt_intx_workload(void)
+{
+	static struct device pt[] = {
+		{ .name = "pt-solo", .bus = "virtio", .kind = KIND_LEVEL,
+		  .counts = true, .disk = true },
+		{ .name = "pt-shared", .bus = "virtio", .kind = KIND_LEVEL,
+		  .counts = true, .disk = true },
+	};
+	int i;
+
+	intx_disks_present(pt, 2);
+	for (i = 0; i < 2; i++) {
+		if (pt[i].irqs.n != 1)
+			continue;
+		pt[i].before = irqset_count(&pt[i].irqs);
+		disk_workload(&pt[i]);
+		check_irqs(&pt[i], false);
 	}
 }
 
@@ -1570,6 +1639,39 @@ static void guest_net_workload(void)
 }
 
 /*
+ * The passed-through e1000e (agent.expect=pt-e1000e, in a PV guest) pings
+ * a dom0 NIC on its QEMU hub, which tests/guest/dom0-init gives
+ * ADDR_PT_DOM0.
+ */
+#define ADDR_PT_DOM0	"169.254.30.1"
+#define ADDR_PT_GUEST	"169.254.30.2"
+
+static void pt_net_workload(void)
+{
+	struct device *d = device("pt-e1000e");
+	char dir[PATH_MAX], ifname[IFNAMSIZ];
+	int got, sent, ret;
+
+	snprintf(dir, sizeof(dir), "%s/net", d->sysfs);
+	if (!first_entry(dir, "", ifname, sizeof(ifname))) {
+		result(false, "pt-net-setup", "no interface below %s", dir);
+		return;
+	}
+	ret = if_config(ifname, ADDR_PT_GUEST);
+	result(!ret, "pt-net-setup", "%s %s: %s", ifname, ADDR_PT_GUEST,
+	       ret ? strerror(-ret) : "up");
+	if (ret)
+		return;
+	/* e1000e's vectors are requested when the interface comes up. */
+	find_device(d);
+	d->before = irqset_count(&d->irqs);
+	got = ping(ADDR_PT_DOM0, PINGS, &sent);
+	result(got == PINGS, "pt-net-ping", "%s -> dom0 %s: %d of %d replies (%d sent)",
+	       ifname, ADDR_PT_DOM0, got < 0 ? 0 : got, PINGS, sent);
+	check_irqs(d, false);
+}
+
+/*
  * ---- benchmark (make bench) ----
  * agent.bench=N: instead of the checks, ping N times across the hub after a
  * warm-up, and print what it cost: guest time (under QEMU's -icount, a
@@ -2098,11 +2200,32 @@ static void setup(void)
 	klogctl(8 /* SYSLOG_ACTION_CONSOLE_LEVEL */, NULL, 4);
 }
 
-/* Wait for a line on the console, or @seconds. */
-static void hold(int seconds)
+/* Is there a disk with serial @serial? */
+static bool has_disk_serial(const char *serial)
+{
+	char path[PATH_MAX], buf[64];
+	struct dirent *e;
+	bool found = false;
+	DIR *d = opendir("/sys/block");
+
+	while (d && !found && (e = readdir(d))) {
+		snprintf(path, sizeof(path), "/sys/block/%s/serial", e->d_name);
+		found = e->d_name[0] != '.' && !read_file(path, buf, sizeof(buf)) &&
+			!strcmp(buf, serial);
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+/*
+ * Wait for a line on the console, or @seconds. True if the line was
+ * "again": dom0 wants the passed-through devices checked once more.
+ */
+static bool hold(int seconds)
 {
 	struct pollfd pfd = { .fd = 0, .events = POLLIN };
-	char buf[64];
+	char buf[64] = "";
 	int n;
 
 	if (seconds <= 0 || seconds > 3600)
@@ -2110,13 +2233,43 @@ static void hold(int seconds)
 	printf("AGENT hold\n");
 	fflush(stdout);
 	n = poll(&pfd, 1, seconds * 1000);
-	if (n > 0 && (pfd.revents & POLLIN) && read(0, buf, sizeof(buf)) > 0)
-		return;
+	if (n > 0 && (pfd.revents & POLLIN) && read(0, buf, sizeof(buf) - 1) > 0)
+		return !strncmp(buf, "again", 5);
 	if (n == 0)
 		printf("AGENT hold: nothing came in %d s\n", seconds);
 	else
 		printf("AGENT hold: the console failed (poll %d, revents %#x): %s\n",
 		       n, n > 0 ? pfd.revents : 0, strerror(errno));
+	return false;
+}
+
+/*
+ * After dom0 detached the passed-through devices and attached them again
+ * (xl pci-detach, pci-attach): wait for pcifront to bring them back, at
+ * most 60 s, and check them as at boot, as "again/NAME".
+ */
+static void pt_again(const char *expect)
+{
+	struct device *nic = device("pt-e1000e");
+	int i;
+
+	round_prefix = "again/";
+	for (i = 0; i < 60; i++) {
+		if ((!in_list(expect, "pt-e1000e") || find_device(nic)) &&
+		    (!in_list(expect, "pt-intx") ||
+		     (has_disk_serial("pt-solo") && has_disk_serial("pt-shared"))))
+			break;
+		sleep(1);
+	}
+	if (in_list(expect, "pt-e1000e")) {
+		result(nic->irqs.n > 0, "pt-e1000e-present", "%s irqs=%d after %d s",
+		       nic->sysfs[0] ? nic->sysfs : "not found", nic->irqs.n, i);
+		if (nic->irqs.n)
+			pt_net_workload();
+	}
+	if (in_list(expect, "pt-intx"))
+		pt_intx_workload();
+	round_prefix = "";
 }
 
 /* ---- driver unbind and bind ---- */
@@ -2454,6 +2607,7 @@ int main(int argc, char **argv)
 	xen = check_hypervisor();
 	if (param("agent.pirq", kunit, sizeof(kunit))) {
 		pirq_isa = !strcmp(kunit, "isa");
+		pirq_pcifront = !strcmp(kunit, "pcifront");
 		pirq_domain = pirq_isa || !strcmp(kunit, "domain");
 		if (pirq_isa)
 			gsi_chip = "xen-pirq";
@@ -2527,6 +2681,10 @@ int main(int argc, char **argv)
 		guest_net_workload();
 	if (in_list(expect, "intx-pair"))
 		intx_pair_workload(xen);
+	if (in_list(expect, "pt-e1000e") && device("pt-e1000e")->sysfs[0])
+		pt_net_workload();
+	if (in_list(expect, "pt-intx"))
+		pt_intx_workload();
 	if (param("agent.rebind", buf, sizeof(buf))) {
 		if (in_list(expect, "e1000"))
 			rebind_test(device("e1000"), "e1000", atoi(buf));
@@ -2566,8 +2724,12 @@ int main(int argc, char **argv)
 
 done:
 	printf("AGENT done %d %d\n", passed, failed);
-	if (param("agent.hold", expect, sizeof(expect)))
-		hold(atoi(expect));
+	if (param("agent.hold", buf, sizeof(buf))) {
+		while (hold(atoi(buf))) {
+			pt_again(expect);
+			printf("AGENT done %d %d\n", passed, failed);
+		}
+	}
 	fflush(stdout);
 power_off:
 	sync();
