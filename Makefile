@@ -67,6 +67,9 @@ boot-%: kernel initramfs xen
 boot-xen-dom0-guest-%: kernel initramfs xen rootfs
 	@$(S)/boot.sh xen-dom0-guest-$*
 
+boot-xen-dom0-pt-%: kernel initramfs xen rootfs
+	@$(S)/boot.sh xen-dom0-pt-$*
+
 rootfs: xen
 	@$(S)/rootfs.sh
 
