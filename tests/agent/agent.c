@@ -1614,28 +1614,41 @@ static void net_workload(bool xen)
 #define ADDR_DOM0	"169.254.20.1"
 #define ADDR_GUEST	"169.254.20.2"
 
-static void guest_net_workload(void)
+/*
+ * Give the interface of device @d (found again afterwards: some drivers
+ * request their IRQs when it comes up) address @addr, ping dom0 at @peer
+ * and check the device's interrupts. The checks are PREFIXnet-setup and
+ * PREFIXnet-ping.
+ */
+static void nic_ping_workload(struct device *d, const char *prefix,
+			      const char *addr, const char *peer)
 {
-	struct device *d = device("xen-vif");
-	char dir[PATH_MAX], ifname[IFNAMSIZ];
+	char dir[PATH_MAX], ifname[IFNAMSIZ], name[64];
 	int got, sent, ret;
 
+	snprintf(name, sizeof(name), "%snet-setup", prefix);
 	snprintf(dir, sizeof(dir), "%s/net", d->sysfs);
 	if (!first_entry(dir, "", ifname, sizeof(ifname))) {
-		result(false, "net-setup", "no interface below %s", dir);
+		result(false, name, "no interface below %s", dir);
 		return;
 	}
-	ret = if_config(ifname, ADDR_GUEST);
-	result(!ret, "net-setup", "%s %s: %s", ifname, ADDR_GUEST,
+	ret = if_config(ifname, addr);
+	result(!ret, name, "%s %s: %s", ifname, addr,
 	       ret ? strerror(-ret) : "up");
 	if (ret)
 		return;
 	find_device(d);
 	d->before = irqset_count(&d->irqs);
-	got = ping(ADDR_DOM0, PINGS, &sent);
-	result(got == PINGS, "net-ping", "%s -> dom0 %s: %d of %d replies (%d sent)",
-	       ifname, ADDR_DOM0, got < 0 ? 0 : got, PINGS, sent);
+	got = ping(peer, PINGS, &sent);
+	snprintf(name, sizeof(name), "%snet-ping", prefix);
+	result(got == PINGS, name, "%s -> dom0 %s: %d of %d replies (%d sent)",
+	       ifname, peer, got < 0 ? 0 : got, PINGS, sent);
 	check_irqs(d, false);
+}
+
+static void guest_net_workload(void)
+{
+	nic_ping_workload(device("xen-vif"), "", ADDR_GUEST, ADDR_DOM0);
 }
 
 /*
@@ -1648,27 +1661,8 @@ static void guest_net_workload(void)
 
 static void pt_net_workload(void)
 {
-	struct device *d = device("pt-e1000e");
-	char dir[PATH_MAX], ifname[IFNAMSIZ];
-	int got, sent, ret;
-
-	snprintf(dir, sizeof(dir), "%s/net", d->sysfs);
-	if (!first_entry(dir, "", ifname, sizeof(ifname))) {
-		result(false, "pt-net-setup", "no interface below %s", dir);
-		return;
-	}
-	ret = if_config(ifname, ADDR_PT_GUEST);
-	result(!ret, "pt-net-setup", "%s %s: %s", ifname, ADDR_PT_GUEST,
-	       ret ? strerror(-ret) : "up");
-	if (ret)
-		return;
-	/* e1000e's vectors are requested when the interface comes up. */
-	find_device(d);
-	d->before = irqset_count(&d->irqs);
-	got = ping(ADDR_PT_DOM0, PINGS, &sent);
-	result(got == PINGS, "pt-net-ping", "%s -> dom0 %s: %d of %d replies (%d sent)",
-	       ifname, ADDR_PT_DOM0, got < 0 ? 0 : got, PINGS, sent);
-	check_irqs(d, false);
+	nic_ping_workload(device("pt-e1000e"), "pt-", ADDR_PT_GUEST,
+			  ADDR_PT_DOM0);
 }
 
 /*
