@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make kernel: configure and build one bzImage from the tree.
-#   KCONFIG=xen (default): configs/qemu.config + configs/xen-dom0.config,
-#                          the image every boot scenario uses;
+#   KCONFIG=xen (default): configs/qemu.config + configs/xen-dom0.config
+#                          + configs/xen-pci.config, the image every boot
+#                          scenario uses;
 #   KCONFIG=native:        configs/qemu.config alone (XEN=n).
 # Output: $OUT/bzImage-$KCONFIG; full log in $LOGS/build-$KCONFIG.log.
 # TARGETS="dir/ ..." builds those kbuild targets instead of bzImage (make
@@ -17,10 +18,10 @@ kcfg=${KCONFIG:-xen}
 c=$TOP/configs
 case "$kcfg" in
 native) frags=("$c/qemu.config"); check=("${frags[@]}") ;;
-xen)    frags=("$c/qemu.config" "$c/xen-dom0.config"); check=("${frags[@]}") ;;
+xen)    frags=("$c/qemu.config" "$c/xen-dom0.config" "$c/xen-pci.config"); check=("${frags[@]}") ;;
 nopci)  frags=("$c/qemu.config" "$c/xen-dom0.config" "$c/nopci.config")
 	check=("$c/xen-dom0.config" "$c/nopci.config") ;;
-domu)   frags=("$c/qemu.config" "$c/xen-dom0.config" "$c/domu.config")
+domu)   frags=("$c/qemu.config" "$c/xen-dom0.config" "$c/xen-pci.config" "$c/domu.config")
 	check=("$c/domu.config") ;;
 *)      die "unknown KCONFIG=$kcfg (native, xen, nopci or domu)" ;;
 esac
