@@ -114,7 +114,7 @@ else
 	echo "# XEN_DOM0=y PCI=n: not possible in the base tree; skipped"
 	SCENARIOS=${SCENARIOS/xen-dom0-nopci/}
 	# The base tree's dom0 without IO-APIC gets no ISA IRQs (its 8259
-	# probe fails, IPIs take IRQs 1-3): the series' patch 25 fixes it.
+	# probe fails, IPIs take IRQs 1-3): the series' patch 26 fixes it.
 	echo "# xen-dom0-noioapic: ISA IRQs do not work in the base tree; skipped"
 	SCENARIOS=${SCENARIOS/xen-dom0-noioapic/}
 	# The base tree's HVM guests map their GSIs to pirqs (xen-pirq chip).
