@@ -81,6 +81,9 @@ rm -rf "$dir"
 mkdir -p "$dir"
 
 guest=0 guest_type=pv pt=0
+# The devices passed through (xen-dom0-pt-*), as placed below: the NIC,
+# the disk alone on its line, the disk sharing it.
+pt_devs="0000:01:00.0 0000:00:02.0 0000:00:03.1"
 case "$scn" in
 xen-dom0-guest-*) guest=1 ;;
 xen-dom0-pt-*) guest=1 pt=1 ;;
@@ -247,7 +250,7 @@ if [ "$guest" = 1 ]; then
 		"$guests" "$guest_timeout" "$guest_args ${GUEST_ARGS:-}" > "$h/guest.env"
 	# The passed-through devices below, by the addresses they are given.
 	[ "$pt" = 0 ] || printf 'PT_NIC=%s\nPT_SOLO=%s\nPT_SHARED=%s\nPT_KEEP=%s\nPT_DOM0_NIC=%s\n' \
-		0000:01:00.0 0000:00:02.0 0000:00:03.1 0000:00:03.0 0000:00:01.3 >> "$h/guest.env"
+		$pt_devs 0000:00:03.0 0000:00:01.3 >> "$h/guest.env"
 	mke2fs -q -t ext4 -L harness -d "$h" "$dir/harness.img" 64M
 	truncate -s 16M "$dir/guest-disk.img"
 	# Passthrough: dom0's own devices are the functions of slot 1, on one
@@ -278,7 +281,7 @@ if [ "$pt" = 1 ]; then
 	       -device virtio-blk-pci,drive=ptshared,serial=pt-shared,vectors=0,addr=0x3.1
 	       -device pcie-root-port,id=rp1,chassis=1,addr=0x4
 	       -netdev hubport,id=ptg,hubid=1 -device e1000e,netdev=ptg,bus=rp1)
-	extra="xen-pciback.hide=(0000:01:00.0)(0000:00:02.0)(0000:00:03.1) $extra"
+	extra="xen-pciback.hide=$(printf '(%s)' $pt_devs) $extra"
 fi
 
 agent="agent.expect=$expect agent.kunit=$kunit"
