@@ -130,6 +130,7 @@ elif [ "$sparse" = 1 ]; then
 elif [ -n "$disk" ]; then
 	expect="serial:$disk:e1000:virtio-net:virtio-blk:i8042:sci"
 	[ "${NO_DISKS:-0}" = 1 ] || expect="$expect:intx-pair"
+	[ "${NO_DISKS:-0}" = 1 ] || [ "$disk" != ahci ] || expect="$expect:nvme"
 else
 	# A kernel without PCI: the legacy devices. Not the SCI: QEMU's DSDT
 	# declares PCI configuration space regions, which ACPI cannot load
@@ -179,6 +180,14 @@ nodev=${NO_DEVICE:-}
 [ "$nodev" = virtio-blk ] || [ "$nodisks" = 1 ] ||
 	qemu+=(-drive "file=$dir/disk1.img,format=raw,if=none,id=d1"
 	       -device "virtio-blk-pci,drive=d1")
+# The PCIe machines' NVMe disk: MSI-X, an I/O queue per CPU and a vector
+# per queue with managed affinity, as on every current server; the agent
+# takes CPU 1 offline and back under it.
+[ "$nodisks" = 1 ] || [ "$disk" != ahci ] || {
+	truncate -s 16M "$dir/nvme.img"
+	qemu+=(-drive "file=$dir/nvme.img,format=raw,if=none,id=nv0"
+	       -device "nvme,drive=nv0,serial=nvme-0")
+}
 # Two devices that share one INTx line: virtio-blk disks without MSI-X
 # behind a PCI bridge, in slots 1 and 5, whose INTA# the bridge swizzles
 # onto the same pin of its own (slot + pin) mod 4.
@@ -310,7 +319,7 @@ esac
 case "$scn" in
 native-*)
 	qemu+=(-kernel "$kernel" -initrd "$initrd" -append
-	       "console=ttyS0 panic=-1 $agent agent.hyp=none agent.lapic=registered ${NATIVE_ARGS:-} $extra")
+	       "console=ttyS0 panic=-1 $agent agent.hyp=none agent.lapic=registered agent.managed=1 ${NATIVE_ARGS:-} $extra")
 	;;
 xen-dom0-*)
 	xen=$XEN_DIR/xen
