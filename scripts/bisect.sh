@@ -20,7 +20,7 @@ set -euo pipefail
 kconfigs=${KCONFIGS:-xen native nopci domu}
 from=${FROM:-1}
 targets=
-[ "${DIRS:-0}" != 1 ] || targets="arch/x86/kernel/ arch/x86/pci/ arch/x86/xen/ drivers/xen/"
+[ "${DIRS:-0}" != 1 ] || targets="arch/x86/kernel/ arch/x86/pci/ arch/x86/xen/ drivers/pci/ drivers/xen/ kernel/irq/"
 bisect=$BUILD/bisect
 src=$bisect/src
 mkdir -p "$bisect"

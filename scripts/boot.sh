@@ -130,7 +130,7 @@ elif [ "$sparse" = 1 ]; then
 elif [ -n "$disk" ]; then
 	expect="serial:$disk:e1000:virtio-net:virtio-blk:i8042:sci"
 	[ "${NO_DISKS:-0}" = 1 ] || expect="$expect:intx-pair"
-	[ "${NO_DISKS:-0}" = 1 ] || [ "$disk" != ahci ] || expect="$expect:nvme"
+	[ "${NO_DISKS:-0}" = 1 ] || [ "$disk" != ahci ] || expect="$expect:nvme:e1000e:xhci"
 else
 	# A kernel without PCI: the legacy devices. Not the SCI: QEMU's DSDT
 	# declares PCI configuration space regions, which ACPI cannot load
@@ -183,10 +183,22 @@ nodev=${NO_DEVICE:-}
 # The PCIe machines' NVMe disk: MSI-X, an I/O queue per CPU and a vector
 # per queue with managed affinity, as on every current server; the agent
 # takes CPU 1 offline and back under it.
+# And, as on every current machine, an e1000e (MSI-X: a vector each for
+# receive, transmit and the rest), on the hub with the e1000 that pings it,
+# and an xHCI with a USB disk, without MSI-X (msix=off): its driver asks
+# for a vector per CPU and one more, which MSI gives only as a block (multi-
+# message MSI), which needs interrupt remapping, natively and under Xen.
+# QEMU 7.2's qemu-xhci has no msix property; nec-usb-xhci is the same xHCI
+# model with it.
 [ "$nodisks" = 1 ] || [ "$disk" != ahci ] || {
 	truncate -s 16M "$dir/nvme.img"
 	qemu+=(-drive "file=$dir/nvme.img,format=raw,if=none,id=nv0"
 	       -device "nvme,drive=nv0,serial=nvme-0")
+	qemu+=(-netdev hubport,id=n2,hubid=0 -device e1000e,netdev=n2)
+	truncate -s 4M "$dir/usb.img"
+	qemu+=(-device nec-usb-xhci,id=xhci,msi=on,msix=off
+	       -drive "file=$dir/usb.img,format=raw,if=none,id=usb0"
+	       -device "usb-storage,bus=xhci.0,drive=usb0,serial=usb-0")
 }
 # Two devices that share one INTx line: virtio-blk disks without MSI-X
 # behind a PCI bridge, in slots 1 and 5, whose INTA# the bridge swizzles
@@ -307,7 +319,13 @@ agent="agent.expect=$expect agent.kunit=$kunit"
 # off the MADT's local APICs (R4); the base tree still registers them.
 dom0_lapic=none
 dom0_pirq=domain
-[ "$VARIANT" != baseline ] || { dom0_lapic=registered; dom0_pirq=chip; }
+# The series' dom0 has its MSIs on per-device PCI/MSI domains over the
+# xen-pirq domain, with managed affinity as natively; the base tree's are
+# on its flat xen-pirq chip, without.
+dom0_msi="agent.msi=domain agent.managed=1"
+# Under interrupt remapping Xen maps an MSI block for the xHCI.
+[ "$iommu" = 0 ] || dom0_msi="$dom0_msi agent.multimsi=1"
+[ "$VARIANT" != baseline ] || { dom0_lapic=registered; dom0_pirq=chip; dom0_msi=; }
 # With acpi=noirq dom0 leaves the MADT's IO-APICs alone, and a PV dom0 reads
 # no MP table: it knows no IO-APIC, as on a machine without one.
 case "$scn" in
@@ -330,7 +348,7 @@ xen-dom0-*)
 	[ -f "$xen" ] || die "no Xen image at $xen; run scripts/xen.sh"
 	# QEMU's multiboot loader: modules are separated by commas, so the
 	# dom0 command line must not contain one.
-	dom0="console=hvc0 earlyprintk=xen panic=-1 $agent agent.hyp=dom0 agent.lapic=$dom0_lapic agent.pirq=$dom0_pirq ${DOM0_ARGS:-} $extra"
+	dom0="console=hvc0 earlyprintk=xen panic=-1 $agent agent.hyp=dom0 agent.lapic=$dom0_lapic agent.pirq=$dom0_pirq $dom0_msi ${DOM0_ARGS:-} $extra"
 	case "$dom0" in *,*) die "dom0 arguments must not contain a comma: $dom0" ;; esac
 	# The guest scenario's dom0 boots from its disk, without an initramfs.
 	if [ "$guest" = 1 ]; then

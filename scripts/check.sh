@@ -256,20 +256,22 @@ if grep -qx 'CONFIG_XEN_APIC_BYPASS_TEST=y' "$OUT/config-xen"; then
 		report fail "xen-dom0-bypass: bypass-io-apic" "no result; see $clog/boot-bypass.log"
 fi
 
-# Self-test: the checks must be able to fail. Without MSI, dom0's AHCI and
-# virtio devices fall back to INTx and their irq-kind checks must say so.
+# Self-test: the checks must be able to fail. Without MSI, dom0's AHCI,
+# virtio, NVMe, e1000e and xHCI devices fall back to INTx and their
+# irq-kind checks must say so.
 if [ "$SELFTEST" = 1 ]; then
 	echo "# self-test: xen-dom0-q35 with pci=nomsi"
 	RUN_NAME=selftest-nomsi DOM0_ARGS=pci=nomsi \
 		"$TOP/scripts/boot.sh" xen-dom0-q35 > "$clog/selftest.log" 2>&1
 	c=$LOGS/selftest-nomsi/checks
 	want="FAIL ahci-irq-kind|FAIL virtio-blk-irq-kind|FAIL virtio-net-irq-kind|FAIL nvme-irq-kind"
+	want="$want|FAIL e1000e-irq-kind|FAIL xhci-irq-kind"
 	got=$(grep -cE "^($want) " "$c" 2>/dev/null)
-	if [ "$got" = 4 ] && grep -q '^ok boot-finished' "$c"; then
-		report ok "self-test: pci=nomsi fails the four MSI checks in dom0"
+	if [ "$got" = 6 ] && grep -q '^ok boot-finished' "$c"; then
+		report ok "self-test: pci=nomsi fails the six MSI checks in dom0"
 	else
-		report fail "self-test: pci=nomsi fails the four MSI checks in dom0" \
-			"$got of 4 failed; see $c"
+		report fail "self-test: pci=nomsi fails the six MSI checks in dom0" \
+			"$got of 6 failed; see $c"
 	fi
 	# A dom0 without its block and network backends cannot serve guests,
 	# and must say so (their initcalls are left out, as if not built).

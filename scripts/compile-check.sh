@@ -4,7 +4,8 @@
 # below. TARGET is one of
 #   arm64   Xen on Arm (configs/arm64.config, aarch64-linux-gnu-gcc):
 #           drivers/xen and arch/arm64/xen, which share the series' events
-#           and PCI code; base and series side by side, W=1
+#           and PCI code, and the generic MSI code it changes
+#           (drivers/pci/msi, kernel/irq); base and series side by side, W=1
 #   i386    a 686-pae kernel (configs/i386.config): the native x86
 #           directories the series touches, and the Xen HVM guest code;
 #           base and series side by side, W=1
@@ -40,18 +41,18 @@ W=1 variants="base series" cross=
 case "$target" in
 arm64)	arch=arm64 cross=aarch64-linux-gnu-
 	frag=$TOP/configs/arm64.config
-	dirs="drivers/xen/ arch/arm64/xen/" ;;
+	dirs="drivers/xen/ arch/arm64/xen/ drivers/pci/msi/ kernel/irq/" ;;
 i386)	arch=i386
 	frag=$TOP/configs/i386.config
-	dirs="arch/x86/kernel/ arch/x86/pci/ arch/x86/xen/ drivers/xen/" ;;
+	dirs="arch/x86/kernel/ arch/x86/pci/ arch/x86/xen/ drivers/pci/msi/ drivers/xen/ kernel/irq/" ;;
 rt)	arch=x86_64 W="" variants=series
 	frag=/usr/src/linux-config-6.12/config.amd64_rt_amd64.xz
-	dirs="arch/x86/kernel/ arch/x86/pci/ arch/x86/xen/ drivers/xen/" ;;
+	dirs="arch/x86/kernel/ arch/x86/pci/ arch/x86/xen/ drivers/pci/msi/ drivers/xen/ kernel/irq/" ;;
 randconfig)
 	arch=x86_64 W="" variants=series
 	[ -n "$seed" ] || die "randconfig needs a seed"
 	frag=$TOP/configs/xen-dom0.config
-	dirs="arch/x86/kernel/ arch/x86/pci/ arch/x86/xen/ drivers/xen/" ;;
+	dirs="arch/x86/kernel/ arch/x86/pci/ arch/x86/xen/ drivers/pci/msi/ drivers/xen/ kernel/irq/" ;;
 *)	die "unknown target $target (arm64, i386 or rt)" ;;
 esac
 [ -f "$frag" ] || die "no config $frag"

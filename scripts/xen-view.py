@@ -24,6 +24,15 @@ Prints one TAP-like line per check for boot.sh's checks file:
                       that dom0 recorded (polarity only where dom0 knows
                       it: the base tree's flat chip does not), and Xen
                       lists dom0 as bound to each one it uses;
+  xen-view-msi        (with "AGENT msi" lines, agent.msi=domain) every MSI
+                      pirq that dom0 has bound is bound in Xen to dom0 on
+                      an IRQ of its kind (PCI-MSI, PCI-MSI/-X) that Xen's
+                      MSI list (key 'M') has unmasked; Xen binds no other
+                      MSI pirq to dom0; Xen has as many MSI-X IRQs mapped
+                      but unbound as dom0 has MSI-X pirqs unbound, and as
+                      many MSI ones, or more by what a block's rounding to
+                      a power of two leaves unused, each masked where it
+                      has a mask bit;
   xen-view-no-stray   no pin was set up (vector, trigger or polarity
                       changed since boot) for a GSI that dom0 did not set
                       up: with the series, one that xen/pirqs says is set
@@ -47,6 +56,9 @@ BINDING = re.compile(r'^\(XEN\)\s+IRQ:\s*(\d+) vec:([0-9a-f]+) (\S+)\s+'
 PIN_IRQ = re.compile(r'^\(XEN\)\s+IRQ\s*(\d+) Vec\s*\d+:')
 PIN = re.compile(r'^\(XEN\)\s+Apic 0x([0-9a-f]+), Pin\s*(\d+):')
 GSI = re.compile(r'^AGENT gsi (\d+) (.*)$')
+MSI = re.compile(r'^AGENT msi (.*)$')
+MSI_ROW = re.compile(r'^\(XEN\)\s+(MSI-X|MSI)\s+(\d+) vec=([0-9a-f]+) .* '
+                     r'mask=(\d)/(.)(.)/(.)\s*$')
 
 # Fields of a row that say how a pin is set up (not its live state: mask,
 # IRR and delivery status change as interrupts come and go).
@@ -249,7 +261,86 @@ def main():
            '; '.join(bad) if bad else
            'pins set up since boot: %s, each for a GSI %s' %
            (' '.join(changed) or 'none', what))
+    msi_view(lines, bindings, result)
     print('\n'.join(out))
+
+
+def msi_view(lines, bindings, result):
+    """xen-view-msi: dom0's MSI pirqs against Xen's bindings and MSI list."""
+    msis = [dict(w.split('=', 1) for w in m.group(1).split())
+            for m in map(MSI.match, lines) if m]
+    if not msis:
+        return
+    rows = {}
+    for line in lines:
+        if line == '(XEN) MSI information:':
+            rows = {}
+        m = MSI_ROW.match(line)
+        if m:
+            rows[int(m.group(2))] = {'type': m.group(1),
+                                     'masked': m.group(7) == '1',
+                                     'maskable': m.group(7) != '?'}
+    if not rows:
+        result(False, 'xen-view-msi', 'no MSI list from Xen (debug key M)')
+        return
+    want_type = {'msi': ('PCI-MSI', 'MSI'), 'msix': ('PCI-MSI/-X', 'MSI-X')}
+    bound = {int(m['pirq']): m for m in msis if m['evtchn'] != '0'}
+    unbound = [m for m in msis if m['evtchn'] == '0']
+    bad, seen = [], set()
+    for irq, b in sorted(bindings.items()):
+        if not b['type'].startswith('PCI-MSI'):
+            continue
+        for p in re.findall(r'\bd0:\s*(\d+)\(', b['rest']):
+            p = int(p)
+            seen.add(p)
+            m = bound.get(p)
+            if not m:
+                bad.append('Xen IRQ %d: dom0 pirq %d bound, which dom0 has '
+                           'not' % (irq, p))
+                continue
+            itype, mtype = want_type[m['kind']]
+            row = rows.get(irq)
+            if b['type'] != itype or not row or row['type'] != mtype:
+                bad.append('pirq %d (%s entry %s, %s): Xen IRQ %d is %s, '
+                           'its MSI row %s' % (
+                               p, m['dev'], m['entry'], m['kind'], irq,
+                               b['type'], row['type'] if row else 'missing'))
+            elif row['masked']:
+                bad.append('pirq %d (%s entry %s): Xen IRQ %d masked' % (
+                    p, m['dev'], m['entry'], irq))
+    for p, m in sorted(bound.items()):
+        if p not in seen:
+            bad.append('pirq %d (%s entry %s): bound in dom0, not in Xen' %
+                       (p, m['dev'], m['entry']))
+    # Mapped but unbound: as many MSI-X entries as dom0 has; for MSI, Xen
+    # maps a block of a power of two, dom0 may use fewer of its vectors.
+    for kind, itype in (('msix', 'PCI-MSI/-X'), ('msi', 'PCI-MSI')):
+        idle = [irq for irq, b in bindings.items()
+                if b['type'] == itype and 'unbound' in b['rest']]
+        mine = [m for m in unbound if m['kind'] == kind]
+        slack = 0
+        if kind == 'msi':
+            per_dev = {}
+            for m in msis:
+                if m['kind'] == 'msi':
+                    per_dev[m['dev']] = per_dev.get(m['dev'], 0) + 1
+            for n in per_dev.values():
+                slack += (1 << (n - 1).bit_length()) - n if n > 1 else 0
+        if not len(mine) <= len(idle) <= len(mine) + slack:
+            bad.append('Xen has %d %s IRQs mapped but unbound, dom0 %d %s '
+                       'pirqs unbound%s' % (
+                           len(idle), itype, len(mine), kind,
+                           ' (and %d unused in blocks)' % slack if slack
+                           else ''))
+        # An MSI without mask bits cannot be masked (Xen shows '?').
+        for irq in idle:
+            row = rows.get(irq, {})
+            if row.get('maskable', True) and not row.get('masked'):
+                bad.append('Xen IRQ %d: unbound but not masked' % irq)
+    result(not bad, 'xen-view-msi', '; '.join(bad) if bad else
+           '%d MSI pirqs bound to dom0 as dom0 has them, each unmasked; %d '
+           'mapped and unbound, as in Xen, masked where they can be' %
+           (len(bound), len(unbound)))
 
 
 if __name__ == '__main__':

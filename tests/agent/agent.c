@@ -19,7 +19,10 @@
  *                              a PV guest xen-vbd xen-vif (the guest pings
  *                              dom0's bridge), and what dom0 passed through:
  *                              pt-e1000e (MSI-X; pings a dom0 NIC) and
- *                              pt-intx (disks pt-solo and pt-shared, INTx)
+ *                              pt-intx (disks pt-solo and pt-shared, INTx),
+ *                              and on the PCIe machines e1000e (MSI-X,
+ *                              pinged by the e1000) and xhci (MSI without
+ *                              MSI-X, a USB disk)
  *   agent.hyp=none|dom0|domu   what /sys/hypervisor must say
  *   agent.pirq=domain|isa|chip how dom0's GSIs must look: IO-APIC IRQs stacked
  *                              on the xen-pirq irq domain (chip PR-IO-APIC),
@@ -30,6 +33,12 @@
  *   agent.msi=pirq             MSIs are Xen pirqs (chip xen-pirq), as in an
  *                              HVM guest with XENFEAT_hvm_pirqs and no APIC
  *                              virtualization; GSIs stay on the IO-APIC
+ *   agent.msi=domain           dom0's MSIs are vectors of per-device PCI/MSI
+ *                              domains over the xen-pirq domain (chip
+ *                              PCI-MSI[X]-<device>, as natively), each with
+ *                              a pirq of dom0's in xen/pirqs for its device
+ *   agent.multimsi=1           the xHCI's MSI vectors come in a block of
+ *                              several (interrupt remapping), not one
  *   agent.managed=1            the NVMe disk's queue vectors have managed
  *                              affinity: the one of CPU 1's queue is shut
  *                              down with CPU 1 and comes back with it
@@ -343,6 +352,8 @@ static bool pirq_domain, pirq_isa;
 static const char *gsi_chip = "PR-IO-APIC";
 /* agent.msi=pirq */
 static bool msi_pirq;
+/* agent.msi=domain */
+static bool msi_domain;
 /*
  * agent.pirq=pcifront: in a PV guest, the PCI devices that dom0 passed
  * through are Xen pirqs, INTx and MSI alike (chip xen-pirq, flow name
@@ -402,6 +413,31 @@ static bool gsi_pirq_ok(int irq, enum irq_kind kind, const char *chip,
 	       !strcmp(type, trigger);
 }
 
+/*
+ * agent.msi=domain: an MSI vector of dom0 is on a PCI/MSI (or PCI/MSI-X)
+ * device domain named after its device, as natively, with an edge flow; and
+ * xen/pirqs has dom0's pirq for it, of the same device ("source=msi
+ * dev=D"), owned by dom0 (no "domid=").
+ */
+static bool msi_pirq_ok(int irq, enum irq_kind kind, const char *chip,
+			const char *type, char *why, size_t len)
+{
+	const char *prefix = kind == KIND_MSIX ? "PCI-MSIX-" : "PCI-MSI-";
+	char line[512], want[96];
+	size_t n = strlen(why);
+
+	if (strncmp(chip, prefix, strlen(prefix)) || strcmp(type, "edge"))
+		return false;
+	if (!pirq_line(irq, line, sizeof(line))) {
+		snprintf(why + n, len - n, " (no pirq in " PIRQS_FILE ")");
+		return false;
+	}
+	snprintf(why + n, len - n, " [%s]", line);
+	snprintf(want, sizeof(want), " source=msi dev=%s ",
+		 chip + strlen(prefix));
+	return strstr(line, want) && !strstr(line, " domid=");
+}
+
 static bool irq_is_kind(int irq, enum irq_kind kind, bool xen, char *why,
 			size_t len)
 {
@@ -418,6 +454,8 @@ static bool irq_is_kind(int irq, enum irq_kind kind, bool xen, char *why,
 		return !strncmp(chip, "xen-dyn", 7);
 	if (xen && pirq_domain && (kind == KIND_EDGE || kind == KIND_LEVEL))
 		return gsi_pirq_ok(irq, kind, chip, type, why, len);
+	if (xen && msi_domain && (kind == KIND_MSI || kind == KIND_MSIX))
+		return msi_pirq_ok(irq, kind, chip, type, why, len);
 	if (pirq_pcifront) {
 		/* pcifront names its pirqs after itself and the kind. */
 		static const char *const pcifront_names[] = {
@@ -617,6 +655,12 @@ static struct device devices[] = {
 	  .kind = KIND_MSIX, .counts = true, .disk = true },
 	{ .name = "nvme", .bus = "pci", .driver = "nvme", .kind = KIND_MSIX,
 	  .counts = true, .disk = true },
+	/* MSI-X, a vector each for receive, transmit and the rest. */
+	{ .name = "e1000e", .bus = "pci", .driver = "e1000e",
+	  .kind = KIND_MSIX, .counts = true },
+	/* MSI without MSI-X: a block of vectors, with interrupt remapping. */
+	{ .name = "xhci", .bus = "pci", .driver = "xhci_hcd", .kind = KIND_MSI,
+	  .counts = true, .disk = true },
 	{ .name = "i8042", .action = "i8042", .kind = KIND_EDGE,
 	  .counts = true },
 	{ .name = "sci", .action = "acpi", .kind = KIND_LEVEL },
@@ -705,6 +749,51 @@ static void check_irqs(struct device *d, bool xen)
 		result(delta > 0, name, "%ld interrupts during the workload",
 		       delta);
 	}
+}
+
+static int irq_cmp(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+/*
+ * The xHCI's MSI vectors (agent.multimsi=1): a block of several, which
+ * needs interrupt remapping natively and under Xen (Xen maps a block,
+ * MAP_PIRQ_TYPE_MULTI_MSI, only then); otherwise a single vector. With
+ * agent.msi=domain, each vector of the block has a pirq of dom0's for its
+ * entry of the device, the pirqs in a row.
+ */
+static void xhci_vectors_check(struct device *d, bool block)
+{
+	char line[512], want[32], why[1024] = "";
+	int irqs[MAX_IRQS], i, pirq, first = 0;
+	bool ok = block ? d->irqs.n > 1 : d->irqs.n == 1;
+	size_t n = 0;
+	const char *p;
+
+	memcpy(irqs, d->irqs.irq, sizeof(irqs));
+	qsort(irqs, (size_t)d->irqs.n, sizeof(irqs[0]), irq_cmp);
+	for (i = 0; i < d->irqs.n && msi_domain; i++) {
+		if (!pirq_line(irqs[i], line, sizeof(line))) {
+			ok = false;
+			n += (size_t)snprintf(why + n, sizeof(why) - n,
+					      " irq %d: no pirq;", irqs[i]);
+			continue;
+		}
+		p = strstr(line, "pirq=");
+		pirq = p ? atoi(p + 5) : -1;
+		if (!i)
+			first = pirq;
+		snprintf(want, sizeof(want), " entry=%d ", i);
+		if (pirq != first + i || !strstr(line, want))
+			ok = false;
+		if (n < sizeof(why))
+			n += (size_t)snprintf(why + n, sizeof(why) - n,
+					      " irq %d pirq %d%s;", irqs[i], pirq,
+					      strstr(line, want) ? want : " entry?");
+	}
+	result(ok, "xhci-msi-vectors", "want %s: %d MSI vectors%s",
+	       block ? "a block of several" : "one", d->irqs.n, why);
 }
 
 /* ---- workloads ---- */
@@ -813,9 +902,14 @@ static bool disk_pattern(struct device *d, char *why, size_t len)
 
 	param("agent.seed", seed_arg, sizeof(seed_arg));
 	seed = (unsigned int)strtoul(seed_arg, NULL, 10);
-	if (!disk_below(d->sysfs, disk, sizeof(disk))) {
-		snprintf(why, len, "no block device below %s", d->sysfs);
-		return false;
+	/* A USB disk appears after its bus settles: give it 10 s. */
+	for (i = 0; !disk_below(d->sysfs, disk, sizeof(disk)); i++) {
+		if (i == 100) {
+			snprintf(why, len, "no block device below %s in 10 s",
+				 d->sysfs);
+			return false;
+		}
+		usleep(100000);
 	}
 	snprintf(path, sizeof(path), "/dev/%s", disk);
 	fd = open(path, O_RDWR | O_DIRECT | O_SYNC | O_CLOEXEC);
@@ -1117,6 +1211,48 @@ static void pirq_cycle_test(void)
 }
 
 /*
+ * agent.msi=domain: 1000 cycles of enabling and disabling the e1000e's
+ * vectors (up to four of them; debugfs xen/msi_cycle_test), each requested
+ * and freed, with the e1000e unbound from its driver meanwhile. Xen's count
+ * of bound event channels, the pirqs and the IRQ descriptors must be higher
+ * by the vectors while they are requested - or the counts measure nothing -
+ * and back afterwards. The e1000e is bound to its driver again.
+ */
+#define MSI_CYCLE_FILE	"/sys/kernel/debug/xen/msi_cycle_test"
+
+static void msi_cycle_test(const struct device *d)
+{
+	unsigned int c[3][3], cycles = 0, want = 1000;
+	char buf[512], arg[64];
+	const char *bdf = strrchr(d->sysfs, '/');
+	int err, rc = -1, nvec = 0, i;
+	bool ok;
+
+	bdf = bdf ? bdf + 1 : d->sysfs;
+	err = write_str("/sys/bus/pci/drivers/e1000e/unbind", bdf);
+	if (!err) {
+		snprintf(arg, sizeof(arg), "%s %u", bdf, want);
+		err = write_str(MSI_CYCLE_FILE, arg);
+	}
+	if (read_file(MSI_CYCLE_FILE, buf, sizeof(buf)))
+		snprintf(buf, sizeof(buf), "no result");
+	buf[strcspn(buf, "\n")] = '\0';
+	ok = sscanf(buf, "dev=%*s cycles=%u/%*u error=%d vectors=%d evtchns=%u/%u/%u pirqs=%u/%u/%u irq-descs=%u/%u/%u",
+		    &cycles, &rc, &nvec, &c[0][0], &c[0][1], &c[0][2],
+		    &c[1][0], &c[1][1], &c[1][2], &c[2][0], &c[2][1],
+		    &c[2][2]) == 12;
+	ok = ok && !err && !rc && cycles == want && nvec > 0;
+	for (i = 0; ok && i < 3; i++)
+		ok = c[i][1] == c[i][0] + (unsigned int)nvec &&
+		     c[i][2] == c[i][0];
+	result(ok, "msi-cycle", "%s%s%s (before/requested/after)",
+	       err ? strerror(-err) : "", err ? ": " : "", buf);
+	err = write_str("/sys/bus/pci/drivers/e1000e/bind", bdf);
+	result(!err, "msi-cycle-rebind", "%s bound to e1000e again: %s", bdf,
+	       err ? strerror(-err) : "ok");
+}
+
+/*
  * A pirq bound on the first port of a fresh block of event channel ports.
  * The first port of each block of 1024 needs a new row of the kernel's
  * port-to-IRQ table and, with the FIFO ABI, a new page of the event array
@@ -1254,8 +1390,9 @@ static void suspend_test(void)
  * the workload, print every GSI that dom0 has an IRQ for ("AGENT gsi" lines)
  * and Xen's physical CPUs ("AGENT pcpu"), then have Xen print its IO-APIC
  * table, its IRQ bindings and its CPUs' C-states on its console (debug keys
- * 'z', 'i' and 'c', through XEN_SYSCTL_debug_keys as "xl debug-keys" sends
- * them), between "AGENT xen-view begin" and "end". scripts/xen-view.py
+ * 'z', 'i' and 'c', and with agent.msi=domain its MSI list, 'M', through
+ * XEN_SYSCTL_debug_keys as "xl debug-keys" sends them), between "AGENT
+ * xen-view begin" and "end". scripts/xen-view.py
  * compares them with the table Xen printed at boot (apic_verbosity=debug),
  * and scripts/xen-pm.py the C-states with what the firmware says.
  */
@@ -1449,15 +1586,43 @@ static void print_pcpus(void)
 	}
 }
 
+/*
+ * agent.msi=domain: one "AGENT msi pirq=P irq=I kind=msi|msix dev=D
+ * entry=E evtchn=N" line per MSI pirq of dom0's in xen/pirqs (a guest's,
+ * mapped for pciback, is left out), for scripts/xen-view.py to find in
+ * Xen's IRQ bindings (key 'i') and MSI list (key 'M').
+ */
+static void print_msis(void)
+{
+	char line[512], chip[64], dev[32];
+	FILE *f = fopen(PIRQS_FILE, "re");
+	unsigned int pirq, irq, entry, evtchn;
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "pirq=%u irq=%u source=msi dev=%31s entry=%u evtchn=%u",
+			   &pirq, &irq, dev, &entry, &evtchn) != 5)
+			continue;
+		irq_attr((int)irq, "chip_name", chip, sizeof(chip));
+		printf("AGENT msi pirq=%u irq=%u kind=%s dev=%s entry=%u evtchn=%u\n",
+		       pirq, irq, strncmp(chip, "PCI-MSIX", 8) ? "msi" : "msix",
+		       dev, entry, evtchn);
+	}
+	fclose(f);
+}
+
 static void xen_view(void)
 {
 	int rc;
 
 	printf("AGENT xen-view begin\n");
 	print_gsis();
+	if (msi_domain)
+		print_msis();
 	print_pcpus();
 	fflush(stdout);
-	rc = xen_debug_keys("zic");
+	rc = xen_debug_keys(msi_domain ? "zicM" : "zic");
 	/* Xen drains its serial buffer behind the hypercall. */
 	sleep(2);
 	printf("AGENT xen-view end%s%s\n", rc ? " debug keys failed: " : "",
@@ -1612,6 +1777,35 @@ static int ping(const char *addr, int want, int *sent)
 }
 
 /*
+ * Move @ifname into a network namespace of its own and give it @addr/24
+ * there (and lo): 0, or -errno. The namespace lives as long as the agent.
+ */
+static int netns_config(const char *ifname, const char *addr)
+{
+	int home, ns, ret;
+
+	home = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (home < 0 || unshare(CLONE_NEWNET))
+		return -errno;
+	ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (ns < 0 || setns(home, CLONE_NEWNET))
+		return -errno;
+	ret = netlink_move(ifname, ns);
+	if (!ret) {
+		ret = setns(ns, CLONE_NEWNET) ? -errno : 0;
+		if (!ret)
+			ret = if_config(ifname, addr);
+		if (!ret)
+			ret = if_config("lo", "127.0.0.1");
+		if (setns(home, CLONE_NEWNET) && !ret)
+			ret = -errno;
+	}
+	/* @ns stays open: the namespace with it. */
+	close(home);
+	return ret;
+}
+
+/*
  * Give the e1000 (here) and the virtio-net NIC (in a network namespace of
  * its own, so that a ping must cross the hub) their addresses.
  */
@@ -1619,7 +1813,7 @@ static bool net_setup(char *eif, char *vif)
 {
 	struct device *e = device("e1000"), *v = device("virtio-net");
 	char dir[PATH_MAX];
-	int home, ns, ret;
+	int ret;
 
 	snprintf(dir, sizeof(dir), "%s/net", e->sysfs);
 	if (!first_entry(dir, "", eif, IFNAMSIZ)) {
@@ -1632,32 +1826,11 @@ static bool net_setup(char *eif, char *vif)
 		return false;
 	}
 
-	home = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-	if (home < 0 || unshare(CLONE_NEWNET)) {
-		result(false, "net-setup", "netns: %s", strerror(errno));
-		return false;
-	}
-	ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-	if (ns < 0 || setns(home, CLONE_NEWNET)) {
-		result(false, "net-setup", "netns: %s", strerror(errno));
-		return false;
-	}
-	ret = netlink_move(vif, ns);
-	if (!ret) {
-		ret = setns(ns, CLONE_NEWNET) ? -errno : 0;
-		if (!ret)
-			ret = if_config(vif, ADDR_VIRTIO);
-		if (!ret)
-			ret = if_config("lo", "127.0.0.1");
-		if (setns(home, CLONE_NEWNET) && !ret)
-			ret = -errno;
-	}
+	ret = netns_config(vif, ADDR_VIRTIO);
 	if (!ret)
 		ret = if_config(eif, ADDR_E1000);
 	result(!ret, "net-setup", "%s %s here, %s %s in a netns: %s", eif,
 	       ADDR_E1000, vif, ADDR_VIRTIO, ret ? strerror(-ret) : "up");
-	/* The namespace lives as long as @ns is open: for the agent's life. */
-	close(home);
 	if (ret)
 		return false;
 
@@ -1704,7 +1877,41 @@ static void irq_affinity_check(const struct device *e, const char *eif,
 	       irq, cur, want, eff, after - before, got, eif, vif);
 }
 
-static void net_workload(bool xen)
+/*
+ * The e1000e (MSI-X), in a network namespace of its own on the same hub:
+ * the e1000 pings it, so that it receives and sends; it requests its
+ * vectors when it comes up.
+ */
+#define ADDR_E1000E	"169.254.10.3"
+
+static void e1000e_workload(bool xen)
+{
+	struct device *d = device("e1000e");
+	char dir[PATH_MAX], ifname[IFNAMSIZ];
+	int got, sent, ret;
+
+	snprintf(dir, sizeof(dir), "%s/net", d->sysfs);
+	if (!first_entry(dir, "", ifname, sizeof(ifname))) {
+		result(false, "e1000e-net-setup", "no interface below %s", dir);
+		return;
+	}
+	ret = netns_config(ifname, ADDR_E1000E);
+	result(!ret, "e1000e-net-setup", "%s %s in a netns: %s", ifname,
+	       ADDR_E1000E, ret ? strerror(-ret) : "up");
+	if (ret)
+		return;
+	find_device(d);
+	d->before = irqset_count(&d->irqs);
+	got = ping(ADDR_E1000E, PINGS, &sent);
+	result(got == PINGS, "e1000e-net-ping", "-> %s %s: %d of %d replies (%d sent)",
+	       ifname, ADDR_E1000E, got < 0 ? 0 : got, PINGS, sent);
+	check_irqs(d, xen);
+	result(d->irqs.n >= 3, "e1000e-vectors",
+	       "want 3 or more: %d MSI-X vectors", d->irqs.n);
+}
+
+/* The e1000 and virtio-net pair, and the e1000e if @e1000e. */
+static void net_workload(bool xen, bool e1000e)
 {
 	struct device *e = device("e1000"), *v = device("virtio-net");
 	char eif[IFNAMSIZ], vif[IFNAMSIZ];
@@ -1721,6 +1928,8 @@ static void net_workload(bool xen)
 	check_irqs(v, xen);
 	if (e->irqs.n)
 		irq_affinity_check(e, eif, vif);
+	if (e1000e)
+		e1000e_workload(xen);
 }
 
 /*
@@ -2723,8 +2932,10 @@ int main(int argc, char **argv)
 		if (pirq_isa)
 			gsi_chip = "xen-pirq";
 	}
-	msi_pirq = param("agent.msi", kunit, sizeof(kunit)) &&
-		   !strcmp(kunit, "pirq");
+	if (param("agent.msi", kunit, sizeof(kunit))) {
+		msi_pirq = !strcmp(kunit, "pirq");
+		msi_domain = !strcmp(kunit, "domain");
+	}
 	want_kunit = param("agent.kunit", kunit, sizeof(kunit));
 
 	if (param("agent.bench", expect, sizeof(expect))) {
@@ -2787,9 +2998,13 @@ int main(int argc, char **argv)
 	}
 	if (in_list(expect, "nvme") && device("nvme")->irqs.n)
 		nvme_hotplug_test(param("agent.managed", buf, sizeof(buf)));
+	if (in_list(expect, "xhci") && device("xhci")->irqs.n)
+		xhci_vectors_check(device("xhci"),
+				   param("agent.multimsi", buf, sizeof(buf)));
 	if (in_list(expect, "e1000") && in_list(expect, "virtio-net") &&
 	    device("e1000")->irqs.n && device("virtio-net")->irqs.n)
-		net_workload(xen);
+		net_workload(xen, in_list(expect, "e1000e") &&
+				  device("e1000e")->sysfs[0]);
 	if (in_list(expect, "xen-vif") && device("xen-vif")->irqs.n)
 		guest_net_workload();
 	if (in_list(expect, "intx-pair"))
@@ -2809,6 +3024,9 @@ int main(int argc, char **argv)
 		evtchn_block_test();
 		pirq_cycle_test();
 	}
+	if (xen && msi_domain && in_list(expect, "e1000e") &&
+	    device("e1000e")->sysfs[0])
+		msi_cycle_test(device("e1000e"));
 	if (in_list(expect, "i8042"))
 		i8042_workload(xen);
 	if (in_list(expect, "sci")) {
