@@ -17,10 +17,35 @@ bench, pings = sys.argv[1], int(sys.argv[2])
 TS = r'\[\s*(\d+\.\d+)\]'
 PHYSDEVOP_EOI = 12
 EVTCHNOP_UNMASK = 9
+# The commands of vector set-up and teardown, by name.
+SETUP_CMDS = (('physdev', 13, 'PHYSDEVOP_map_pirq'),
+              ('physdev', 14, 'PHYSDEVOP_unmap_pirq'),
+              ('evtchn', 2, 'EVTCHNOP_bind_pirq'),
+              ('evtchn', 3, 'EVTCHNOP_close'),
+              ('evtchn', 8, 'EVTCHNOP_bind_vcpu'),
+              ('physdev', 5, 'PHYSDEVOP_irq_status_query'))
 
 
 def fail(msg):
     sys.exit(f'bench-report: {msg}')
+
+
+def agent_line(path, text, what):
+    """The key=value fields of the agent's "AGENT WHAT" line(s)."""
+    found = re.findall(r'^AGENT ' + what + r' (.*)$', text, re.M)
+    if not found:
+        fail(f'{path}: no "AGENT {what}" line')
+    out = []
+    for line in found:
+        kv = dict(f.split('=', 1) for f in line.split())
+        out.append({k: (int(v) if re.fullmatch(r'-?\d+', v) else v)
+                    for k, v in kv.items()})
+    return out
+
+
+def by_cmd(counts, kind):	# hypercall counts of one kind, by command
+    return {int(k.split('.')[1]): v for k, v in counts.items()
+            if k.startswith(kind + '.')}
 
 
 def parse_boot(path, scenario):
@@ -29,11 +54,7 @@ def parse_boot(path, scenario):
     fails = re.findall(r'^AGENT FAIL .*$', text, re.M)
     if fails:
         fail(f'{path}: ' + '; '.join(fails))
-    m = re.search(r'^AGENT bench (.*)$', text, re.M)
-    if not m:
-        fail(f'{path}: no "AGENT bench" line')
-    kv = dict(f.split('=', 1) for f in m.group(1).split())
-    kv = {k: int(v) for k, v in kv.items()}
+    kv = agent_line(path, text, 'bench')[0]
     if kv['pings'] != pings:
         fail(f'{path}: {kv["pings"]} of {pings} pings answered')
 
@@ -65,16 +86,47 @@ def parse_boot(path, scenario):
         'virtio_irqs_per_ms': kv['virtio_irqs'] / ms,
     }
     # The edge-triggered part: the serial port's legacy IRQ.
-    m = re.search(r'^AGENT bench-edge (.*)$', text, re.M)
-    if not m:
-        fail(f'{path}: no "AGENT bench-edge" line')
-    edge = {k: int(v) for k, v in (f.split('=', 1) for f in m.group(1).split())}
+    edge = agent_line(path, text, 'bench-edge')[0]
     if edge['serial_irqs'] <= 0:
         fail(f'{path}: the serial port did not interrupt')
-
-    def by_cmd(counts, kind):	# hypercall counts of one kind, by command
-        return {int(k.split('.')[1]): v for k, v in counts.items()
-                if k.startswith(kind + '.')}
+    # The MSI part: USB control transfers to a keyboard on the xHCI (MSI).
+    msi = agent_line(path, text, 'bench-msi')[0]
+    if msi['transfers'] != pings or msi['xhci_irqs'] <= 0:
+        fail(f'{path}: {msi["transfers"]} of {pings} USB control transfers, '
+             f'{msi["xhci_irqs"]} interrupts')
+    fig['usb_ns'] = msi['ns'] / pings
+    fig['xhci_irqs_per_transfer'] = msi['xhci_irqs'] / pings
+    if 'virtio_pirq_eois' in kv:
+        # Per MSI(-X) interrupt: the EOI hypercalls for the device's pirqs,
+        # and every other event-channel or physdev hypercall of the phase
+        # but the EOIs (in the ping phase the e1000's, one per level-
+        # triggered interrupt), counted against the MSI device.
+        for key, phase, dev_irqs, dev_eois in (
+                ('msix', kv, kv['virtio_irqs'], kv['virtio_pirq_eois']),
+                ('msi', msi, msi['xhci_irqs'], msi['xhci_pirq_eois'])):
+            ev, pd = by_cmd(phase, 'evtchn'), by_cmd(phase, 'physdev')
+            others = sum(ev.values()) + sum(pd.values()) - pd.get(PHYSDEVOP_EOI, 0)
+            fig[f'eoi_per_{key}_irq'] = dev_eois / dev_irqs
+            fig[f'hypercalls_per_{key}_irq'] = (dev_eois + others) / dev_irqs
+    # Vector set-up and teardown: unbind and bind, ten cycles per device.
+    for vec in agent_line(path, text, 'bench-vectors'):
+        dev, n = vec['dev'], vec['cycles'] * vec['vectors']
+        if vec['vectors'] <= 0:
+            fail(f'{path}: {dev} has no vectors after its rebind cycles')
+        fig[f'{dev}_vectors'] = vec['vectors']
+        if 'vec_bytes' not in vec:
+            continue
+        ev, pd = by_cmd(vec, 'evtchn'), by_cmd(vec, 'physdev')
+        calls = {'evtchn': ev, 'physdev': pd}
+        for kind, cmd, name in SETUP_CMDS:
+            fig[f'{dev}_{name}'] = calls[kind].get(cmd, 0) / n
+        fig[f'{dev}_setup_calls'] = (sum(ev.values()) + sum(pd.values()) -
+                                     pd.get(PHYSDEVOP_EOI, 0)) / n
+        fig[f'{dev}_refused'] = (sum(by_cmd(vec, 'evtchn_fail').values()) +
+                                 sum(by_cmd(vec, 'physdev_fail').values())) / n
+        fig[f'{dev}_vec_bytes'] = vec['vec_bytes'] / vec['vectors']
+        fig[f'{dev}_dom_bytes'] = vec['dom_bytes']
+        fig[f'{dev}_levels'] = vec['levels']
     if 'irq_info_bytes' in kv:
         ev, pd = by_cmd(kv, 'evtchn'), by_cmd(kv, 'physdev')
         fig.update({
@@ -187,9 +239,43 @@ COMPARE = (
      'guest ms', dom0, 'boot_off_ms', 'base'),
     ('memory', 'per pirq: struct irq_info + struct irq_desc (slab)', 'bytes',
      dom0, 'pirq_bytes', 'base'),
+    ('native', 'USB control transfer (xHCI, MSI), XEN=y', 'guest ns',
+     nat, 'usb_ns', 'base'),
+    ('msi', 'USB control transfer (xHCI, MSI)', 'guest ns', dom0,
+     'usb_ns', 'base'),
+    ('msi', 'xHCI (MSI) interrupts per transfer', 'irqs', dom0,
+     'xhci_irqs_per_transfer', 'base'),
+    ('msi', 'PHYSDEVOP_eoi per MSI interrupt (xHCI, unmaskable)', 'calls',
+     dom0, 'eoi_per_msi_irq', 'base'),
+    ('msi', 'hypercalls per MSI interrupt (xHCI)', 'calls', dom0,
+     'hypercalls_per_msi_irq', 'base'),
+    ('msi', 'PHYSDEVOP_eoi per MSI-X interrupt (virtio-net)', 'calls',
+     dom0, 'eoi_per_msix_irq', 'base'),
+    ('msi', 'hypercalls per MSI-X interrupt (virtio-net)', 'calls', dom0,
+     'hypercalls_per_msix_irq', 'base'),
 )
 for sec, name, unit, scn, key, base in COMPARE:
     add(sec, name, unit, stats(base, scn, key), stats('series', scn, key))
+# Vector set-up and teardown, and what a vector takes, per device.
+for dev, what in (('virtio-net', 'virtio-net, MSI-X'), ('xhci', 'xHCI, MSI')):
+    per = f'per vector set-up + teardown ({what})'
+    add('vectors', f'{dev} vectors', 'vectors', stats('base', dom0, f'{dev}_vectors'),
+        stats('series', dom0, f'{dev}_vectors'))
+    add('vectors', f'hypercalls {per}, but EOIs', 'calls',
+        stats('base', dom0, f'{dev}_setup_calls'),
+        stats('series', dom0, f'{dev}_setup_calls'))
+    for _, _, cmd in SETUP_CMDS:
+        add('vectors', f'  {cmd} {per}', 'calls',
+            stats('base', dom0, f'{dev}_{cmd}'), stats('series', dom0, f'{dev}_{cmd}'))
+    add('vectors', f'  of those, refused by Xen ({what})', 'calls',
+        stats('base', dom0, f'{dev}_refused'), stats('series', dom0, f'{dev}_refused'))
+    add('memory', f'per MSI vector ({what}): irq_desc, irq_data below the top, irq_info',
+        'bytes', stats('base', dom0, f'{dev}_vec_bytes'),
+        stats('series', dom0, f'{dev}_vec_bytes'))
+    add('memory', f'  levels of the hierarchy ({what})', 'levels',
+        stats('base', dom0, f'{dev}_levels'), stats('series', dom0, f'{dev}_levels'))
+    add('memory', f'per device: its PCI/MSI domain ({what})', 'bytes',
+        stats('base', dom0, f'{dev}_dom_bytes'), stats('series', dom0, f'{dev}_dom_bytes'))
 sizes = {}
 for label in ('base', 'series'):
     obj = os.path.join(bench, label, 'obj-xen')

@@ -11,7 +11,10 @@
 # Boots, ROUNDS times, interleaved: each kernel natively (q35), then base and
 # series as Xen dom0 (q35). The agent (agent.bench=PINGS) pings across the
 # QEMU hub from the e1000 (INTx, level) to the virtio-net NIC (MSI-X) and
-# back, and prints guest time, interrupts and hypercalls; KUnit is off.
+# back, then makes PINGS USB control transfers to a keyboard on the xHCI
+# (MSI, without MSI-X), then unbinds and binds virtio-net and the xHCI ten
+# times each (vector set-up and teardown), and prints guest time,
+# interrupts, hypercalls and the memory of the MSI vectors; KUnit is off.
 # Every boot is made deterministic: -icount shift=0,sleep=off (guest time is
 # a function of the instructions executed), one CPU (two vCPUs interleave
 # at host-dependent points), an RTC on the virtual clock (Xen and Linux
@@ -84,7 +87,7 @@ qemu_args="-icount shift=0,sleep=off -smp 1
 boot() {
 	local args="agent.bench=$pings kunit.enable=0"
 	VARIANT=bench-$1 OUT=$(out "$1") KCONFIG=$2 RUN_NAME=bench-$3-$4 \
-	NO_DISKS=1 QEMU_ARGS="$qemu_args" \
+	NO_DISKS=1 XHCI_KBD=1 QEMU_ARGS="$qemu_args" \
 	XEN_ARGS="console_timestamps=boot dom0_max_vcpus=1" \
 	NATIVE_ARGS="$args" DOM0_ARGS="$args" \
 		"$TOP/scripts/boot.sh" "$3" > "$bench/boot.log" 2>&1 ||

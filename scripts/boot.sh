@@ -47,7 +47,8 @@
 # check failed. DOM0_ARGS / NATIVE_ARGS add kernel arguments (e.g.
 # DOM0_ARGS=pci=nomsi to see the MSI checks fail); RUN_NAME names the
 # log directory instead of SCENARIO. For make bench: QEMU_ARGS adds QEMU
-# options, XEN_ARGS Xen options, and NO_DISKS=1 leaves the disks out.
+# options, XEN_ARGS Xen options, NO_DISKS=1 leaves the disks out, and
+# XHCI_KBD=1 adds the xHCI with a USB keyboard to such a machine.
 # The guest scenarios: GUESTS guests one after the other (3 PV, 1 HVM),
 # GUEST_TIMEOUT seconds for each (120 PV, 300 HVM), GUEST_ARGS more
 # arguments for the guest kernel.
@@ -200,6 +201,12 @@ nodev=${NO_DEVICE:-}
 	       -drive "file=$dir/usb.img,format=raw,if=none,id=usb0"
 	       -device "usb-storage,bus=xhci.0,drive=usb0,serial=usb-0")
 }
+# XHCI_KBD=1 (make bench, with NO_DISKS=1): the same xHCI with a USB
+# keyboard instead of the disk, for control transfers that complete at once
+# and interrupt through its MSI vector.
+[ "$nodisks" = 1 ] && [ "$disk" = ahci ] && [ "${XHCI_KBD:-0}" = 1 ] &&
+	qemu+=(-device nec-usb-xhci,id=xhci,msi=on,msix=off
+	       -device usb-kbd,bus=xhci.0)
 # Two devices that share one INTx line: virtio-blk disks without MSI-X
 # behind a PCI bridge, in slots 1 and 5, whose INTA# the bridge swizzles
 # onto the same pin of its own (slot + pin) mod 4.

@@ -45,8 +45,10 @@
  *   agent.lapic=registered|none
  *                              whether the MADT's local APICs must be taken
  *   agent.kunit=SUITE[:...]    KUnit suites that must have run and passed
- *   agent.bench=N              instead of the device checks: ping N times and
- *                              print the cost as an "AGENT bench" line
+ *   agent.bench=N              instead of the device checks: ping N times,
+ *                              make N USB control transfers on the xHCI,
+ *                              rebind virtio-net and the xHCI, and print
+ *                              the cost as "AGENT bench*" lines
  *   agent.bypass=WHAT[:...]    instead of the device checks: make each APIC
  *                              access that bypasses the Xen ops on purpose
  *                              (io-apic, local-apic) and check that it oopses
@@ -75,6 +77,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/input.h>
+#include <linux/usb/ch9.h>
+#include <linux/usbdevice_fs.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
@@ -1178,11 +1182,26 @@ static void pt_intx_workload(void)
 /* The GSI that the cycle tests set up and freed again, or -1. */
 static int cycled_gsi = -1;
 
+/*
+ * The before/requested/after counts of a cycle test (Xen's open event
+ * channels, pirqs, IRQ descriptors): each @rise higher while requested -
+ * or the counts measure nothing - and back where they started after.
+ */
+static bool counts_rose_and_fell(unsigned int c[3][3], unsigned int rise)
+{
+	int i;
+
+	for (i = 0; i < 3; i++)
+		if (c[i][1] != c[i][0] + rise || c[i][2] != c[i][0])
+			return false;
+	return true;
+}
+
 static void pirq_cycle_test(void)
 {
 	unsigned int c[3][3], cycles = 0, want = 1000;
 	char buf[512], arg[16];
-	int fd, gsi = -1, err = 0, irq = -1, i;
+	int fd, gsi = -1, err = 0, irq = -1;
 	bool ok;
 
 	snprintf(arg, sizeof(arg), "%u", want);
@@ -1204,8 +1223,7 @@ static void pirq_cycle_test(void)
 	ok = ok && !err && cycles == want && irq == gsi;
 	if (gsi >= 0)
 		cycled_gsi = gsi;
-	for (i = 0; ok && i < 3; i++)
-		ok = c[i][1] == c[i][0] + 1 && c[i][2] == c[i][0];
+	ok = ok && counts_rose_and_fell(c, 1);
 	result(ok, "pirq-cycle", "%s%s (before/requested/after)",
 	       err ? "write failed: " : "", buf);
 }
@@ -1225,7 +1243,7 @@ static void msi_cycle_test(const struct device *d)
 	unsigned int c[3][3], cycles = 0, want = 1000;
 	char buf[512], arg[64];
 	const char *bdf = strrchr(d->sysfs, '/');
-	int err, rc = -1, nvec = 0, i;
+	int err, rc = -1, nvec = 0;
 	bool ok;
 
 	bdf = bdf ? bdf + 1 : d->sysfs;
@@ -1241,10 +1259,8 @@ static void msi_cycle_test(const struct device *d)
 		    &cycles, &rc, &nvec, &c[0][0], &c[0][1], &c[0][2],
 		    &c[1][0], &c[1][1], &c[1][2], &c[2][0], &c[2][1],
 		    &c[2][2]) == 12;
-	ok = ok && !err && !rc && cycles == want && nvec > 0;
-	for (i = 0; ok && i < 3; i++)
-		ok = c[i][1] == c[i][0] + (unsigned int)nvec &&
-		     c[i][2] == c[i][0];
+	ok = ok && !err && !rc && cycles == want && nvec > 0 &&
+	     counts_rose_and_fell(c, nvec);
 	result(ok, "msi-cycle", "%s%s%s (before/requested/after)",
 	       err ? strerror(-err) : "", err ? ": " : "", buf);
 	err = write_str("/sys/bus/pci/drivers/e1000e/bind", bdf);
@@ -1997,16 +2013,24 @@ static void pt_net_workload(void)
  * warm-up, and print what it cost: guest time (under QEMU's -icount, a
  * function of the instructions executed), interrupts, and - on a kernel
  * with make bench's counting patch - event-channel and physdev hypercalls
- * by command. The agent powers off right after: the kernel's "reboot: Power
- * down" line times the end.
+ * by command. Then the edge-triggered, MSI and vector set-up parts below.
+ * The agent powers off right after: the kernel's "reboot: Power down" line
+ * times the end.
  */
 #define BENCH_FILE	"/sys/kernel/debug/xen/bench_hypercalls"
+#define BENCH_MSI_FILE	"/sys/kernel/debug/xen/bench_msi"
 #define BENCH_CMDS	32
+#define BENCH_PIRQS	1024
 
 struct hypercalls {
 	long evtchn[BENCH_CMDS], physdev[BENCH_CMDS];
+	long evtchn_fail[BENCH_CMDS], physdev_fail[BENCH_CMDS];	/* refused */
+	long pirq_eois[BENCH_PIRQS];	/* PHYSDEVOP_eoi by pirq */
 	long info_size, desc_size;
 };
+
+static void bench_msi(int pings, bool hc);
+static void bench_vectors(struct device *d, const char *drv, bool hc);
 
 static bool read_hypercalls(struct hypercalls *h)
 {
@@ -2022,6 +2046,12 @@ static bool read_hypercalls(struct hypercalls *h)
 			h->evtchn[a] = b;
 		else if (!strcmp(kind, "physdev") && a >= 0 && a < BENCH_CMDS)
 			h->physdev[a] = b;
+		else if (!strcmp(kind, "evtchn_fail") && a >= 0 && a < BENCH_CMDS)
+			h->evtchn_fail[a] = b;
+		else if (!strcmp(kind, "physdev_fail") && a >= 0 && a < BENCH_CMDS)
+			h->physdev_fail[a] = b;
+		else if (!strcmp(kind, "pirq_eois") && a >= 0 && a < BENCH_PIRQS)
+			h->pirq_eois[a] = b;
 		else if (!strcmp(kind, "irq_info_size"))
 			h->info_size = b;	/* as allocated (slab size) */
 		else if (!strcmp(kind, "irq_desc_size"))
@@ -2039,6 +2069,49 @@ static void print_deltas(const char *kind, const long *before, const long *after
 	for (i = 0; i < BENCH_CMDS; i++)
 		if (after[i] != before[i])
 			printf(" %s.%d=%ld", kind, i, after[i] - before[i]);
+}
+
+/*
+ * An MSI IRQ as make bench's counting patch sees it (xen/bench_msi): its
+ * pirq, the levels of its hierarchy, the bytes the IRQ takes and those of
+ * its per-device MSI domain.
+ */
+struct bench_msi {
+	int irq, pirq, levels;
+	long vec_bytes, dom_bytes;
+};
+
+static bool bench_msi_irq(int irq, struct bench_msi *out)
+{
+	FILE *f = fopen(BENCH_MSI_FILE, "re");
+	struct bench_msi m;
+	bool found = false;
+
+	if (!f)
+		return false;
+	while (!found && fscanf(f, "%d %d %d %ld %ld", &m.irq, &m.pirq,
+				&m.levels, &m.vec_bytes, &m.dom_bytes) == 5)
+		if (m.irq == irq) {
+			*out = m;
+			found = true;
+		}
+	fclose(f);
+	return found;
+}
+
+/* The EOI hypercalls for the pirqs of MSI IRQs @s between @h0 and @h1. */
+static long msi_eois(const struct irqset *s, const struct hypercalls *h0,
+		     const struct hypercalls *h1)
+{
+	struct bench_msi m;
+	long n = 0;
+	int i;
+
+	for (i = 0; i < s->n; i++)
+		if (bench_msi_irq(s->irq[i], &m) && m.pirq > 0 &&
+		    m.pirq < BENCH_PIRQS)
+			n += h1->pirq_eois[m.pirq] - h0->pirq_eois[m.pirq];
+	return n;
 }
 
 static long long now_ns(void)
@@ -2128,11 +2201,19 @@ static void bench(int pings)
 		print_deltas("physdev", h0.physdev, h1.physdev);
 		printf(" irq_info_bytes=%ld irq_desc_bytes=%ld", h1.info_size,
 		       h1.desc_size);
+		if (!access(BENCH_MSI_FILE, R_OK))
+			printf(" virtio_pirq_eois=%ld", msi_eois(&v->irqs, &h0, &h1));
 	}
 	printf("\n");
 	result(got == pings, "bench-ping", "%d of %d replies (%d sent)", got,
 	       pings, sent);
 	bench_edge(hc);
+	find_device(device("xhci"));
+	if (!device("xhci")->sysfs[0])
+		return;		/* a machine without one */
+	bench_msi(pings, hc);
+	bench_vectors(device("virtio-net"), "virtio-pci", hc);
+	bench_vectors(device("xhci"), "xhci_hcd", hc);
 }
 
 /* ---- i8042: keyboard LED commands make the keyboard answer ---- */
@@ -2744,6 +2825,182 @@ static void rebind_test(struct device *d, const char *drv, int cycles)
 		       "%d unbind/bind cycles of %s (%s, irq %d, freed while unbound in %d), each followed by work and an interrupt; IRQ descriptors %d before, %d after; %s",
 		       cycles, bdf, kind_names[d->kind], d->irqs.irq[0], nfreed,
 		       irqs0, irqs1, pirqs);
+}
+
+/* ---- benchmark: MSI interrupts, vector set-up and teardown ---- */
+
+/* The usbfs node of QEMU's USB keyboard (vendor 0627), opened; or -1. */
+static int usb_kbd_open(void)
+{
+	char path[PATH_MAX], buf[32];
+	DIR *d = opendir("/sys/bus/usb/devices");
+	struct dirent *e;
+	int fd = -1, bus, dev;
+
+	if (!d)
+		return -1;
+	while (fd < 0 && (e = readdir(d))) {
+		if (e->d_name[0] == '.' || strchr(e->d_name, ':'))
+			continue;	/* an interface, not a device */
+		snprintf(path, sizeof(path), "/sys/bus/usb/devices/%s/idVendor",
+			 e->d_name);
+		if (read_file(path, buf, sizeof(buf)) || strcmp(buf, "0627"))
+			continue;
+		snprintf(path, sizeof(path), "/sys/bus/usb/devices/%s/busnum",
+			 e->d_name);
+		bus = read_file(path, buf, sizeof(buf)) ? -1 : atoi(buf);
+		snprintf(path, sizeof(path), "/sys/bus/usb/devices/%s/devnum",
+			 e->d_name);
+		dev = read_file(path, buf, sizeof(buf)) ? -1 : atoi(buf);
+		snprintf(path, sizeof(path), "/dev/bus/usb/%03d/%03d", bus, dev);
+		fd = open(path, O_RDWR | O_CLOEXEC);
+	}
+	closedir(d);
+	return fd;
+}
+
+/* One control transfer: GET_DESCRIPTOR (device). True if it completed. */
+static bool usb_get_descriptor(int fd)
+{
+	unsigned char desc[18];
+	struct usbdevfs_ctrltransfer c = {
+		.bRequestType	= USB_DIR_IN,
+		.bRequest	= USB_REQ_GET_DESCRIPTOR,
+		.wValue		= USB_DT_DEVICE << 8,
+		.wLength	= sizeof(desc),
+		.timeout	= 1000,
+		.data		= desc,
+	};
+
+	return ioctl(fd, USBDEVFS_CONTROL, &c) == (int)sizeof(desc);
+}
+
+/*
+ * The MSI part of the benchmark: @n USB control transfers to the keyboard
+ * on the xHCI, which make bench's machine has without MSI-X (one MSI
+ * vector: no interrupt remapping). QEMU completes each at once, in the
+ * vCPU's doorbell write, and the xHCI interrupts for its completion event.
+ * An "AGENT bench-msi" line gives the interrupts and hypercalls, and the
+ * EOI hypercalls for the xHCI's pirq.
+ */
+static void bench_msi(int n, bool hc)
+{
+	struct device *d = device("xhci");
+	enum irq_kind kind = KIND_LEVEL;
+	struct hypercalls h0, h1;
+	char pci[PATH_MAX];
+	long long t0, t1;
+	int fd, i, got;
+	long d0;
+
+	pci_of(d, pci, sizeof(pci));
+	pci_irqs(pci, &d->irqs, &kind);
+	fd = usb_kbd_open();
+	if (fd < 0 || kind != KIND_MSI) {
+		result(false, "bench-msi", "the USB keyboard: %s; the xHCI's %d vectors of kind %s (want msi)",
+		       fd < 0 ? strerror(errno) : "open", d->irqs.n,
+		       kind_names[kind]);
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	for (got = 0, i = 0; i < 16; i++)
+		got += usb_get_descriptor(fd);
+	result(got == 16, "bench-msi-warmup", "%d of 16 control transfers", got);
+	hc = hc && read_hypercalls(&h0);
+	d0 = irqset_count(&d->irqs);
+	t0 = now_ns();
+	for (got = 0, i = 0; i < n; i++)
+		got += usb_get_descriptor(fd);
+	t1 = now_ns();
+	printf("AGENT bench-msi transfers=%d ns=%lld xhci_irqs=%ld", got,
+	       t1 - t0, irqset_count(&d->irqs) - d0);
+	if (hc && read_hypercalls(&h1)) {
+		print_deltas("evtchn", h0.evtchn, h1.evtchn);
+		print_deltas("physdev", h0.physdev, h1.physdev);
+		printf(" xhci_pirq_eois=%ld", msi_eois(&d->irqs, &h0, &h1));
+	}
+	printf("\n");
+	close(fd);
+	result(got == n, "bench-msi-transfers", "%d of %d control transfers",
+	       got, n);
+}
+
+#define BENCH_REBINDS	10
+
+/* Bring virtio-net's interface up or down; nothing for other devices. */
+static int nic_set(struct device *d, bool up)
+{
+	return strcmp(d->name, "virtio-net") ? 0 : pci_netdev_set(d->sysfs, up);
+}
+
+/*
+ * Vector set-up and teardown: BENCH_REBINDS cycles of device @d's PCI
+ * function unbound from @drv and bound again (virtio-net's interface taken
+ * down before and up after); both request their vectors at probe.
+ * An "AGENT bench-vectors" line gives the hypercalls of all the cycles by
+ * command, the vectors, and the memory the vectors take (xen/bench_msi).
+ */
+static void bench_vectors(struct device *d, const char *drv, bool hc)
+{
+	char pci[PATH_MAX], path[PATH_MAX], why[PATH_MAX + 64] = "";
+	enum irq_kind kind = KIND_LEVEL;
+	struct hypercalls h0, h1;
+	struct bench_msi m;
+	long vec_bytes = 0, dom_bytes = 0;
+	const char *bdf;
+	int i, rc = 0, levels = 0;
+
+	pci_of(d, pci, sizeof(pci));
+	bdf = strrchr(pci, '/') + 1;
+	hc = hc && read_hypercalls(&h0);
+	for (i = 0; i < BENCH_REBINDS && !rc; i++) {
+		nic_set(d, false);
+		snprintf(path, sizeof(path), "/sys/bus/pci/drivers/%s/unbind", drv);
+		rc = write_str(path, bdf);
+		if (!rc) {
+			snprintf(path, sizeof(path), "/sys/bus/pci/drivers/%s/bind", drv);
+			rc = write_str(path, bdf);
+		}
+		if (rc) {
+			snprintf(why, sizeof(why), "%s of %s: %s", path, bdf,
+				 strerror(-rc));
+			break;
+		}
+		if (!find_device(d) && !d->sysfs[0]) {
+			snprintf(why, sizeof(why), "%s not found after bind", d->name);
+			rc = -ENODEV;
+			break;
+		}
+		rc = nic_set(d, true);
+		if (rc)
+			snprintf(why, sizeof(why), "%s up: %s", d->name,
+				 strerror(-rc));
+	}
+	if (rc) {
+		result(false, "bench-vectors", "%s, cycle %d: %s", d->name, i, why);
+		return;
+	}
+	pci_irqs(pci, &d->irqs, &kind);
+	printf("AGENT bench-vectors dev=%s kind=%s vectors=%d cycles=%d",
+	       d->name, kind_names[kind], d->irqs.n, BENCH_REBINDS);
+	if (hc && read_hypercalls(&h1)) {
+		print_deltas("evtchn", h0.evtchn, h1.evtchn);
+		print_deltas("physdev", h0.physdev, h1.physdev);
+		print_deltas("evtchn_fail", h0.evtchn_fail, h1.evtchn_fail);
+		print_deltas("physdev_fail", h0.physdev_fail, h1.physdev_fail);
+		for (i = 0; i < d->irqs.n; i++)
+			if (bench_msi_irq(d->irqs.irq[i], &m)) {
+				vec_bytes += m.vec_bytes;
+				dom_bytes = m.dom_bytes;
+				levels = m.levels;
+			}
+		printf(" levels=%d vec_bytes=%ld dom_bytes=%ld", levels,
+		       vec_bytes, dom_bytes);
+	}
+	printf("\n");
+	result(d->irqs.n > 0, "bench-vectors", "%s: %d cycles, %d vectors of kind %s",
+	       d->name, BENCH_REBINDS, d->irqs.n, kind_names[kind]);
 }
 
 /* ---- which ACPI processor object each CPU is bound to ---- */
