@@ -30,13 +30,12 @@
  *                              base tree's flat xen-pirq chip; pcifront:
  *                              a PV guest's passed-through devices are
  *                              pirqs (chip xen-pirq), INTx and MSI alike
- *   agent.msi=pirq             MSIs are Xen pirqs (chip xen-pirq), as in an
- *                              HVM guest with XENFEAT_hvm_pirqs and no APIC
- *                              virtualization; GSIs stay on the IO-APIC
- *   agent.msi=domain           dom0's MSIs are vectors of per-device PCI/MSI
- *                              domains over the xen-pirq domain (chip
- *                              PCI-MSI[X]-<device>, as natively), each with
- *                              a pirq of dom0's in xen/pirqs for its device
+ *   agent.msi=domain           dom0's MSIs, or with agent.pirq=pcifront a
+ *                              PV guest's, are vectors of per-device
+ *                              PCI/MSI domains over the xen-pirq domain
+ *                              (chip PCI-MSI[X]-<device>, as natively),
+ *                              each with a pirq of the domain's own in
+ *                              xen/pirqs for its device
  *   agent.multimsi=1           the xHCI's MSI vectors come in a block of
  *                              several (interrupt remapping), not one
  *   agent.managed=1            the NVMe disk's queue vectors have managed
@@ -354,8 +353,6 @@ static void irq_attr(int irq, const char *attr, char *buf, size_t len)
  */
 static bool pirq_domain, pirq_isa;
 static const char *gsi_chip = "PR-IO-APIC";
-/* agent.msi=pirq */
-static bool msi_pirq;
 /* agent.msi=domain */
 static bool msi_domain;
 /*
@@ -418,10 +415,10 @@ static bool gsi_pirq_ok(int irq, enum irq_kind kind, const char *chip,
 }
 
 /*
- * agent.msi=domain: an MSI vector of dom0 is on a PCI/MSI (or PCI/MSI-X)
- * device domain named after its device, as natively, with an edge flow; and
- * xen/pirqs has dom0's pirq for it, of the same device ("source=msi
- * dev=D"), owned by dom0 (no "domid=").
+ * agent.msi=domain: an MSI vector of dom0, or of a PV guest's pcifront, is
+ * on a PCI/MSI (or PCI/MSI-X) device domain named after its device, as
+ * natively, with an edge flow; and xen/pirqs has the domain's own pirq for
+ * it, of the same device ("source=msi dev=D", no "domid=").
  */
 static bool msi_pirq_ok(int irq, enum irq_kind kind, const char *chip,
 			const char *type, char *why, size_t len)
@@ -458,17 +455,21 @@ static bool irq_is_kind(int irq, enum irq_kind kind, bool xen, char *why,
 		return !strncmp(chip, "xen-dyn", 7);
 	if (xen && pirq_domain && (kind == KIND_EDGE || kind == KIND_LEVEL))
 		return gsi_pirq_ok(irq, kind, chip, type, why, len);
-	if (xen && msi_domain && (kind == KIND_MSI || kind == KIND_MSIX))
+	if ((xen || pirq_pcifront) && msi_domain &&
+	    (kind == KIND_MSI || kind == KIND_MSIX))
 		return msi_pirq_ok(irq, kind, chip, type, why, len);
 	if (pirq_pcifront) {
-		/* pcifront names its pirqs after itself and the kind. */
+		/*
+		 * pcifront names its pirqs after itself and the kind (the
+		 * base tree's MSIs too).
+		 */
 		static const char *const pcifront_names[] = {
 			"pcifront", "pcifront", "pcifront-msi", "pcifront-msi-x"
 		};
 		return !strcmp(chip, "xen-pirq") &&
 		       !strcmp(name, pcifront_names[kind]);
 	}
-	if (xen || (msi_pirq && (kind == KIND_MSI || kind == KIND_MSIX))) {
+	if (xen) {
 		static const char *const xen_names[] = {
 			"ioapic-edge", "ioapic-level", "msi", "msi-x"
 		};
@@ -3190,7 +3191,6 @@ int main(int argc, char **argv)
 			gsi_chip = "xen-pirq";
 	}
 	if (param("agent.msi", kunit, sizeof(kunit))) {
-		msi_pirq = !strcmp(kunit, "pirq");
 		msi_domain = !strcmp(kunit, "domain");
 	}
 	want_kunit = param("agent.kunit", kunit, sizeof(kunit));
